@@ -5,7 +5,8 @@
  * is visible iff its commit file was created by exactly one successful `putIfAbsent`. Everything else
  * (data files with unique names, checkpoints, `_last_checkpoint`) may use a whole-object `put`.
  *
- * Keys are '/'-separated paths relative to the store's root, never starting with '/'.
+ * Keys are '/'-separated paths relative to the store's root, never starting with '/'. The rules every
+ * backend shares (key syntax, list order, hidden temp objects, range clamping) are in `store-rules.ts`.
  */
 export interface ObjectMeta {
   key: string;
@@ -26,15 +27,25 @@ export interface ObjectStore {
   readonly description: string;
   /** Whole object, or `undefined` when the key does not exist. */
   get(key: string): Promise<Uint8Array | undefined>;
-  /** Bytes [start, end) of the object. Throws `NotFoundError` when missing. */
+  /** Bytes [start, end) of the object, clamped to its size. Throws `NotFoundError` when missing. */
   getRange(key: string, start: number, end: number): Promise<Uint8Array>;
   /** Metadata, or `undefined` when missing. */
   head(key: string): Promise<ObjectMeta | undefined>;
-  /** Every object whose key starts with `prefix`, sorted by key ascending. */
+  /**
+   * Every object whose key starts with `prefix`, sorted by key ascending (code point order), without
+   * in-flight temp objects (`.<name>.<id>.tmp`).
+   */
   list(prefix: string, options?: ListOptions): Promise<ObjectMeta[]>;
   /** Whole-object write that may overwrite. */
   put(key: string, data: Uint8Array): Promise<void>;
-  /** Atomic create-only write. Never leaves a partially visible object. */
+  /**
+   * Atomic create-only write. Never leaves a partially visible object.
+   *
+   * Idempotent for identical bytes: when `key` already holds exactly `data`, the result is 'created'.
+   * A backend whose client retries internally (Azure) cannot otherwise tell its own earlier, successful
+   * attempt from a rival's, so every backend answers the same way. Writers that race must therefore
+   * write distinct bytes (a Delta commit carries its own `commitInfo.txnId`).
+   */
   putIfAbsent(key: string, data: Uint8Array): Promise<PutIfAbsentResult>;
   /** Deletes the object; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The project's test command (`npm test`). Installs what the tests need that npm does not (the Python
+# venv with pyspark/delta-spark/deltalake/great_expectations and the delta-spark jars), builds the app,
+# type-checks, lints, then runs every vitest suite. Nothing is skipped: a suite whose dependency is
+# missing fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Python venv (Spark, delta-rs, great_expectations)"
+bash scripts/setup-python.sh
+
+step "Build"
+npm run build --silent
+
+step "Type-check"
+npx tsc -p tsconfig.json --noEmit
+
+step "Lint"
+npx eslint . --max-warnings=0
+
+step "Tests"
+npx vitest run "$@"

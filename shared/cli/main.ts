@@ -1,0 +1,68 @@
+/**
+ * `lakehouse` — the project's command line. Exit codes: 0 success, 1 failure (one clear line on
+ * stderr), 2 usage error.
+ */
+import { loadSettings, ConfigError } from '../config/config.js';
+import { DeltaError } from '../delta/errors.js';
+import { createCliContext } from './context.js';
+import { UsageError } from './output.js';
+import { tableCommand } from './table-command.js';
+import { runCommand } from './run-command.js';
+
+const HELP = `Usage: lakehouse <command> [options]
+
+Commands:
+  table scan|history|files|stats <table-url>   inspect a Delta table (see: lakehouse table --help)
+  run                                           the local pipeline (what \`npm start\` runs)
+
+Coming with their issues: simulate, ingest, run pipeline, dq validate, table compact|checkpoint|vacuum.
+
+Options:
+  -h, --help   show this help`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    console.log(HELP);
+    return command ? 0 : 2;
+  }
+  const ctx = createCliContext(loadSettings());
+  switch (command) {
+    case 'table':
+      return tableCommand(rest, ctx);
+    case 'run':
+      return runCommand(rest, ctx);
+    default:
+      throw new UsageError(`unknown command ${command}\n\n${HELP}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`lakehouse: ${err.message}`);
+      process.exitCode = 2;
+    } else if (err instanceof DeltaError || err instanceof ConfigError) {
+      console.error(`lakehouse: ${err.message.split('\n').join(' ')}`);
+      process.exitCode = 1;
+    } else if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`lakehouse: ${err.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`lakehouse: ${err instanceof Error ? err.message : String(err)}`);
+      if (debugEnabled()) console.error(err);
+      process.exitCode = 1;
+    }
+  },
+);
+
+function debugEnabled(): boolean {
+  try {
+    return Boolean(loadSettings().LAKEHOUSE_DEBUG);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The one reader of `process.env`. Settings are decoded once at start-up; a bad configuration reports
+ * every bad key at once. App settings keep the names Azure uses (they are set by infra/ with the same
+ * names).
+ */
+import { z } from 'zod';
+
+const settingsSchema = z.object({
+  /** Lake root: a local folder, `file:///…`, `az://container/prefix` or `abfss://…`. */
+  LAKE_URL: z.string().min(1).default('.local/lake'),
+  /** Storage connection string for `az://` lake URLs (Azurite locally). */
+  LAKE_STORAGE_CONNECTION_STRING: z.string().optional(),
+  AzureWebJobsStorage: z.string().optional(),
+  /** Zone for Spark's legacy zone-less timestamp partition values. */
+  LAKEHOUSE_SESSION_TIME_ZONE: z.string().default('UTC'),
+  /** Print stack traces on CLI errors. */
+  LAKEHOUSE_DEBUG: z.string().optional(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** Connection string for `az://` URLs: the lake's own, else the Functions host storage. */
+export function lakeConnectionString(settings: Settings): string | undefined {
+  return settings.LAKE_STORAGE_CONNECTION_STRING ?? settings.AzureWebJobsStorage;
+}
