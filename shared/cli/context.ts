@@ -4,7 +4,7 @@
 import type { Settings } from '../config/config.js';
 import { lakeConnectionString } from '../config/config.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
-import { openStore } from '../delta/storage/store-from-url.js';
+import { openStore } from '../storage/store-from-url.js';
 
 export interface CliContext {
   settings: Settings;

@@ -65,7 +65,7 @@ export async function tableCommand(argv: string[], ctx: CliContext): Promise<num
 async function scan(store: ObjectStore, version: number | undefined, zone: string, ctx: CliContext): Promise<number> {
   const snapshot = await loadSnapshot(store, version === undefined ? {} : { version });
   const out = new LineWriter();
-  for await (const row of scanRows(snapshot, { sessionTimeZone: zone, resolveAbsolute: ctx.resolveAbsolute })) {
+  for await (const row of scanRows(snapshot, { sessionTimeZone: zone, resolveAbsolute: (uri) => ctx.resolveAbsolute(uri) })) {
     await out.line(rowToJson(row, snapshot.schema));
   }
   await out.flush();

@@ -6,8 +6,8 @@
  * - Race-free ports: each service binds port 0 (the kernel picks a free port at bind time) and we read
  *   the real port from Azurite's "successfully listening at" line. Probing for a free port first and
  *   passing it on would leave a window in which another process can take it.
- * - Never orphaned: the child watches its stdin pipe and exits when it closes, which happens however the
- *   parent dies (even SIGKILL); `stop()` and the parent's `exit` event also kill it.
+ * - Never orphaned: the child watches its stdin pipe and shuts down when it closes, which happens however
+ *   the parent dies (even SIGKILL); `stop()` and the parent's `exit` event also terminate it.
  * - Ready means answering: the promise resolves only after all three services printed that they listen.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -59,7 +59,8 @@ export class AzuriteStartError extends Error {
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const started = performance.now();
   const bin = await azuriteBin();
-  const storage = options.location === undefined ? ['--inMemoryPersistence'] : ['--location', resolve(options.location)];
+  const storage =
+    options.location === undefined ? ['--inMemoryPersistence'] : ['--location', resolve(options.location)];
   if (options.location !== undefined) await mkdir(resolve(options.location), { recursive: true });
   const args = [
     '--import',
@@ -76,8 +77,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     // Azurite resolves its default workspace against the cwd; keep any stray file out of the repo.
     cwd: options.location === undefined ? tmpdir() : resolve(options.location),
   });
+  // SIGTERM, not SIGKILL: Azurite shuts down gracefully on its own (saving an on-disk workspace)
+  // after we are gone; an exit handler cannot wait for it.
   const killOnExit = (): void => {
-    child.kill('SIGKILL');
+    child.kill('SIGTERM');
   };
   process.once('exit', killOnExit);
 
@@ -112,12 +115,13 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 }
 
 /**
- * Preloaded into the child: exit when the parent's end of stdin closes. A data: URL keeps the harness
- * one file; it runs before Azurite's own entry point.
+ * Preloaded into the child (a data: URL keeps the harness one file): when the parent's end of stdin
+ * closes, send ourselves SIGTERM, so Azurite shuts down the way it does on `stop()` and saves an
+ * on-disk workspace. stdin is unref'd: it must not keep Azurite alive once its servers have closed.
  */
 const EXIT_WHEN_STDIN_CLOSES =
-  'data:text/javascript,process.stdin.on("end",()=>process.exit(0));' +
-  'process.stdin.on("error",()=>process.exit(0));process.stdin.resume();';
+  'data:text/javascript,const stop=()=>process.kill(process.pid,"SIGTERM");' +
+  'process.stdin.on("end",stop);process.stdin.on("error",stop);process.stdin.resume();process.stdin.unref();';
 
 type Service = 'Blob' | 'Queue' | 'Table';
 type Endpoints = Record<Service, string>;

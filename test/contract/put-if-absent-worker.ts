@@ -2,10 +2,11 @@
  * One of N racing writers in the cross-process putIfAbsent test, run in its own Node process through
  * test/support/ts-hooks.mjs, so the race exercises the real `openStore` and backend code.
  *
- * Protocol over IPC: parent sends {type:'job'}; worker opens the store and answers {type:'ready'};
- * parent sends {type:'go'} to every worker at once; worker answers {type:'result', kind, payload}.
+ * Protocol over IPC: worker announces {type:'loaded'}; parent sends {type:'job'}; worker opens the
+ * store and answers {type:'ready'}; parent sends {type:'go'} to every worker at once; worker answers
+ * {type:'result', kind, payload}.
  */
-import { openStore } from '../../shared/delta/storage/store-from-url.js';
+import { openStore } from '../../shared/storage/store-from-url.js';
 import type { ObjectStore } from '../../shared/delta/storage/object-store.js';
 
 export interface WorkerJob {
@@ -17,6 +18,7 @@ export interface WorkerJob {
 
 export type ToWorker = { type: 'job'; job: WorkerJob } | { type: 'go' };
 export type FromWorker =
+  | { type: 'loaded' }
   | { type: 'ready' }
   | { type: 'result'; kind: 'created' | 'exists'; payload: string }
   | { type: 'error'; message: string };
@@ -31,7 +33,10 @@ function send(message: FromWorker): void {
 process.on('message', (message: ToWorker) => {
   if (message.type === 'job') {
     job = message.job;
-    store = openStore(job.url, job.azureConnectionString === undefined ? {} : { azureConnectionString: job.azureConnectionString });
+    store = openStore(
+      job.url,
+      job.azureConnectionString === undefined ? {} : { azureConnectionString: job.azureConnectionString },
+    );
     send({ type: 'ready' });
     return;
   }
@@ -51,3 +56,5 @@ process.on('message', (message: ToWorker) => {
     },
   );
 });
+
+send({ type: 'loaded' });

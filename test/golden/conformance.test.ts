@@ -15,7 +15,7 @@ import { readParquetObject } from '../../shared/delta/read/parquet-file.js';
 import { convertStruct } from '../../shared/delta/read/convert.js';
 import { resolveActionPath } from '../../shared/delta/protocol/paths.js';
 import { DeltaError } from '../../shared/delta/errors.js';
-import { openStore } from '../../shared/delta/storage/store-from-url.js';
+import { openStore } from '../../shared/storage/store-from-url.js';
 
 const CONFORMANCE = path.resolve(__dirname, '../../../shared/conformance');
 const GOLDEN = path.join(CONFORMANCE, 'delta-golden');

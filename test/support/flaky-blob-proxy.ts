@@ -18,7 +18,7 @@ export type CreateFault = 'applied-then-reset' | 'lost-then-503';
 export interface ProxiedCreate {
   path: string;
   /** What the client got: the upstream status, or the injected fault. */
-  client: number | 'reset' | 503;
+  client: number | 'reset';
   /** The upstream status, or undefined when the request never reached Azurite. */
   upstream: number | undefined;
 }
@@ -56,7 +56,9 @@ export async function startFlakyBlobProxy(upstreamBlobEndpoint: string): Promise
       await fault.meanwhile?.();
       creates.push({ path, client: 503, upstream: undefined });
       res.writeHead(503, { 'x-ms-error-code': 'ServerBusy', 'content-type': 'application/xml' });
-      res.end('<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>injected</Message></Error>');
+      res.end(
+        '<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>injected</Message></Error>',
+      );
       return;
     }
     const answer = await forward(upstream, req, body);
@@ -103,16 +105,14 @@ function forward(upstream: URL, req: IncomingMessage, body: Buffer): Promise<Ans
         headers: { ...req.headers, host: upstream.host },
       },
       (res) => {
-        readAll(res).then(
-          (answerBody) => {
-            const headers: Record<string, string | string[]> = {};
-            for (const [name, value] of Object.entries(res.headers)) {
-              if (value !== undefined && name !== 'transfer-encoding' && name !== 'connection') headers[name] = value;
-            }
-            resolve({ status: res.statusCode ?? 502, headers, body: answerBody });
-          },
-          reject,
-        );
+        readAll(res).then((answerBody) => {
+          const headers: Record<string, string | string[]> = {};
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined && name !== 'transfer-encoding' && name !== 'connection')
+              headers[name] = value;
+          }
+          resolve({ status: res.statusCode ?? 502, headers, body: answerBody });
+        }, reject);
       },
     );
     out.on('error', reject);

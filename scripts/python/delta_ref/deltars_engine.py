@@ -8,6 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
+from deltalake import Schema as DeltaSchema
 
 from .spec import Step, WriteSpec
 from .values import DataType, Schema, decimal_scale, row_to_json_line, schema_fields, spec_row
@@ -39,6 +40,14 @@ def scan(table_path: str, version: int | None) -> list[str]:
 
 
 def write(table_path: str, spec: WriteSpec) -> int:
+    if spec.create == "explicit":
+        DeltaTable.create(
+            table_path,
+            DeltaSchema.from_json(json.dumps(spec.schema)),
+            mode="error",
+            partition_by=spec.partition_by or None,
+            configuration=spec.properties or None,
+        )
     for step in spec.steps:
         apply_step(table_path, spec, step)
     return DeltaTable(table_path).version()

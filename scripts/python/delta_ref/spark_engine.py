@@ -10,7 +10,8 @@ from .spec import Step, WriteSpec
 from .values import row_to_json_line, spec_row
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql.types import DataType
 
 PROPERTY_DEFAULTS_PREFIX = "spark.databricks.delta.properties.defaults."
 
@@ -21,11 +22,52 @@ def scan(spark: SparkSession, table_path: str, version: int | None) -> list[str]
         reader = reader.option("versionAsOf", version)
     frame = reader.load(table_path)
     schema = frame.schema.jsonValue()
-    return [row_to_json_line(row, schema) for row in frame.collect()]
+    columns = [with_ordered_maps(frame[field.name], field.dataType).alias(field.name) for field in frame.schema.fields]
+    return [row_to_json_line(row, schema) for row in frame.select(*columns).collect()]
+
+
+def with_ordered_maps(column: Column, dtype: DataType) -> Column:
+    """Turn every map into its entry array, so collect() keeps the stored entry order.
+
+    PySpark hands maps back as dicts built through a Java hash map, which reorders entries;
+    delta-rs (and the project's reader) keep the order stored in the Parquet file.
+    """
+    from pyspark.sql import functions as sf
+    from pyspark.sql.types import ArrayType, MapType, StructType
+
+    if not contains_map(dtype):
+        return column
+    if isinstance(dtype, MapType):
+        return sf.transform(
+            sf.map_entries(column),
+            lambda entry: sf.struct(
+                with_ordered_maps(entry.getField("key"), dtype.keyType).alias("key"),
+                with_ordered_maps(entry.getField("value"), dtype.valueType).alias("value"),
+            ),
+        )
+    if isinstance(dtype, ArrayType):
+        return sf.transform(column, lambda element: with_ordered_maps(element, dtype.elementType))
+    assert isinstance(dtype, StructType)
+    fields = [with_ordered_maps(column.getField(f.name), f.dataType).alias(f.name) for f in dtype.fields]
+    return sf.when(column.isNull(), sf.lit(None)).otherwise(sf.struct(*fields))
+
+
+def contains_map(dtype: DataType) -> bool:
+    from pyspark.sql.types import ArrayType, MapType, StructType
+
+    if isinstance(dtype, MapType):
+        return True
+    if isinstance(dtype, ArrayType):
+        return contains_map(dtype.elementType)
+    if isinstance(dtype, StructType):
+        return any(contains_map(f.dataType) for f in dtype.fields)
+    return False
 
 
 def write(spark: SparkSession, table_path: str, spec: WriteSpec) -> int:
     """Apply the spec's steps in order; returns the table version afterwards."""
+    if spec.create == "explicit":
+        create_table(spark, table_path, spec)
     for step in spec.steps:
         apply_step(spark, table_path, spec, step)
     return current_version(spark, table_path)
@@ -59,6 +101,18 @@ def append(spark: SparkSession, table_path: str, spec: WriteSpec, rows: list[Map
         frame.write.format("delta").mode("append").partitionBy(*spec.partition_by).save(table_path)
 
 
+def create_table(spark: SparkSession, table_path: str, spec: WriteSpec) -> None:
+    from delta.tables import DeltaTable
+    from pyspark.sql.types import StructType
+
+    builder = DeltaTable.create(spark).location(table_path).addColumns(StructType.fromJson(dict(spec.schema)))
+    if spec.partition_by:
+        builder = builder.partitionedBy(*spec.partition_by)
+    for key, value in spec.properties.items():
+        builder = builder.property(key, value)
+    builder.execute()
+
+
 def to_frame(spark: SparkSession, spec: WriteSpec, rows: list[Mapping[str, object]]) -> DataFrame:
     from pyspark.sql.types import StructType
 
@@ -69,6 +123,9 @@ def to_frame(spark: SparkSession, spec: WriteSpec, rows: list[Mapping[str, objec
 @contextmanager
 def property_defaults(spark: SparkSession, properties: Mapping[str, str]) -> Iterator[None]:
     """Table properties for a new table via Delta's session defaults, so creation stays one commit."""
+    custom = [key for key in properties if not key.startswith("delta.")]
+    if custom:
+        raise ValueError(f"Spark can set only delta.* properties on the first append ({custom}); use create=explicit")
     keys = [PROPERTY_DEFAULTS_PREFIX + key.removeprefix("delta.") for key in properties]
     for key, value in zip(keys, properties.values(), strict=True):
         spark.conf.set(key, value)

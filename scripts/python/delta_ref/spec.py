@@ -4,6 +4,7 @@
   "schema": <Spark StructType JSON>,
   "partitionBy": ["col", ...],                  (optional)
   "properties": {"delta.enableDeletionVectors": "true"},   (optional, set when the table is created)
+  "create": "onFirstAppend" | "explicit",        (optional, default onFirstAppend)
   "steps": [
     {"op": "append", "rows": [<row in scan JSON format>, ...]},
     {"op": "delete", "where": "<SQL predicate>"},
@@ -11,8 +12,14 @@
     {"op": "optimize"}
   ]
 }
-Each step is one commit (checkpoint writes a checkpoint of the current version). The
-first append of a new table creates it at version 0.
+Each step that changes the table is one commit; checkpoint writes a checkpoint of the
+current version, and optimize commits only when it rewrites files.
+
+create=onFirstAppend: the first append creates the table (version 0 holds data), like
+`df.write.save(path)`. Spark then stores every column as nullable (Delta's behaviour);
+delta-rs keeps the nullability. A non-append step on a missing table first appends no rows.
+create=explicit: version 0 is a CREATE TABLE commit with the exact schema (NOT NULL kept),
+partitioning and properties, on both engines; the steps start at version 1.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from typing import Any
 from .values import Schema, schema_fields
 
 OPS = frozenset({"append", "delete", "checkpoint", "optimize"})
+CREATE_MODES = frozenset({"onFirstAppend", "explicit"})
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ class WriteSpec:
     partition_by: list[str]
     properties: dict[str, str]
     steps: list[Step]
+    create: str = "onFirstAppend"
 
 
 def load_spec(source: str | Mapping[str, Any]) -> WriteSpec:
@@ -58,9 +67,12 @@ def parse_spec(raw: Mapping[str, Any]) -> WriteSpec:
         raise ValueError(f"partitionBy names unknown columns: {unknown}")
     properties = {str(k): str(v) for k, v in raw.get("properties", {}).items()}
     steps = [parse_step(s) for s in raw.get("steps", [])]
-    if not steps:
+    create = raw.get("create", "onFirstAppend")
+    if create not in CREATE_MODES:
+        raise ValueError(f"create must be one of {sorted(CREATE_MODES)}, got {create!r}")
+    if not steps and create != "explicit":
         raise ValueError("spec has no steps")
-    return WriteSpec(schema=schema, partition_by=partition_by, properties=properties, steps=steps)
+    return WriteSpec(schema=schema, partition_by=partition_by, properties=properties, steps=steps, create=create)
 
 
 def parse_step(raw: Mapping[str, Any]) -> Step:

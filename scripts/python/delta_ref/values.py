@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 import math
 import re
+import struct
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .jsonl import JsonOut, encode
@@ -49,10 +50,7 @@ def row_to_json_line(row: Sequence[Any] | Mapping[str, Any], schema: Schema) -> 
 
 def struct_to_json(value: Sequence[Any] | Mapping[str, Any], schema: Schema) -> dict[str, JsonOut]:
     fields = schema_fields(schema)
-    if isinstance(value, Mapping):
-        items = [value.get(f["name"]) for f in fields]
-    else:
-        items = list(value)
+    items = [value.get(f["name"]) for f in fields] if isinstance(value, Mapping) else list(value)
     return {f["name"]: to_json_value(v, f["type"]) for f, v in zip(fields, items, strict=True)}
 
 
@@ -63,18 +61,18 @@ def to_json_value(value: Any, dtype: DataType) -> JsonOut:
         return _complex_to_json(value, dtype)
     if dtype in INTEGER_TYPES:
         return int(value)
-    if dtype in FLOAT_TYPES:
+    if dtype == "double":
         return _float_to_json(float(value))
+    if dtype == "float":
+        return _float_to_json(shortest_float32(float(value)))
     if dtype in ("string", "boolean"):
         return value  # type: ignore[no-any-return]
     if dtype == "binary":
         return base64.b64encode(bytes(value)).decode("ascii")
     if dtype == "date":
         return format_date(value)
-    if dtype == "timestamp":
-        return format_timestamp(value) + "Z"
-    if dtype == "timestamp_ntz":
-        return format_timestamp(value)
+    if dtype in ("timestamp", "timestamp_ntz"):
+        return format_timestamp(value) + "Z"  # the scan format prints both with Z
     scale = decimal_scale(dtype)
     if scale is not None:
         return format_decimal(Decimal(value), scale)
@@ -106,6 +104,36 @@ def _float_to_json(value: float) -> float | str:
     return value
 
 
+def shortest_float32(value: float) -> float:
+    """The shortest decimal that reads back as the same float32, as Spark prints a FloatType.
+
+    Mirrors shortestFloat32 in shared/delta/read/json-rows.ts: Number.toPrecision(p) for
+    p = 1..9 (which rounds half up on the exact binary value), first hit of Math.fround.
+    """
+    if not math.isfinite(value):
+        return value
+    exact = Decimal(value)
+    for precision in range(1, 10):
+        candidate = float(_to_precision(exact, precision))
+        if _fround(candidate) == value:
+            return candidate
+    return value
+
+
+def _to_precision(exact: Decimal, precision: int) -> Decimal:
+    if exact.is_zero():
+        return exact
+    quantum = Decimal(1).scaleb(exact.adjusted() - precision + 1)
+    return exact.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def _fround(value: float) -> float:
+    try:
+        return float(struct.unpack("<f", struct.pack("<f", value))[0])
+    except OverflowError:
+        return math.copysign(math.inf, value)
+
+
 def format_decimal(value: Decimal, scale: int) -> str:
     quantized = value.quantize(Decimal(1).scaleb(-scale)) if scale > 0 else value.quantize(Decimal(1))
     text = format(quantized, "f")
@@ -117,7 +145,7 @@ def format_date(value: date) -> str:
 
 
 def format_timestamp(value: datetime) -> str:
-    """ISO-8601 with microseconds and no zone; aware values are converted to UTC first.
+    """ISO-8601 with microseconds, no zone suffix; aware values are converted to UTC first.
 
     Naive values are taken as UTC: delta_tool runs with TZ=UTC, so PySpark's local-time
     conversion of `timestamp` columns yields UTC wall-clock values.
@@ -193,7 +221,7 @@ def _exact_int(value: Any) -> int:
 
 def parse_timestamp(text: str) -> datetime:
     """Parse an ISO-8601 timestamp; a zone suffix is honoured, the result is naive UTC."""
-    parsed = datetime.fromisoformat(text)
+    parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
     return parsed

@@ -9,7 +9,8 @@
  * 6 total_compressed_size, 7 ordinal. ColumnChunk 2 file_offset, 3 meta_data. ColumnMetaData 1 type,
  * 2 encodings, 3 path_in_schema, 4 codec, 5 num_values, 6 total_uncompressed_size,
  * 7 total_compressed_size, 9 data_page_offset, 11 dictionary_page_offset, 12 statistics,
- * 13 encoding_stats. Statistics 3 null_count, 5 max_value, 6 min_value.
+ * 13 encoding_stats. Statistics 3 null_count, 5 max_value, 6 min_value, 7 is_max_value_exact,
+ * 8 is_min_value_exact.
  * LogicalType union: 1 STRING, 2 MAP, 3 LIST, 5 DECIMAL{1 scale, 2 precision}, 6 DATE,
  * 8 TIMESTAMP{1 isAdjustedToUTC, 2 unit: TimeUnit{1 MILLIS, 2 MICROS, 3 NANOS}},
  * 10 INTEGER{1 bitWidth (i8), 2 isSigned}. ColumnOrder union: 1 TYPE_ORDER (empty struct).
@@ -46,6 +47,9 @@ export interface Statistics {
   /** PLAIN encoding of the minimum (for FIXED_LEN_BYTE_ARRAY/BYTE_ARRAY: the raw bytes). */
   minValue?: Uint8Array;
   maxValue?: Uint8Array;
+  /** Set when a bound was truncated (byte arrays): min/max are then bounds, not actual values. */
+  minExact?: boolean;
+  maxExact?: boolean;
 }
 
 export interface PageEncodingStats {
@@ -228,5 +232,7 @@ export function writeStatistics(w: CompactWriter, id: number, s: Statistics): vo
   w.fieldI64(3, s.nullCount);
   if (s.maxValue) w.fieldBinary(5, s.maxValue);
   if (s.minValue) w.fieldBinary(6, s.minValue);
+  if (s.maxExact !== undefined) w.fieldBool(7, s.maxExact);
+  if (s.minExact !== undefined) w.fieldBool(8, s.minExact);
   w.endStruct();
 }

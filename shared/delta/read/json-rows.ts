@@ -28,7 +28,7 @@ export function valueToJson(value: unknown, type: DataType): string {
       case 'array':
         return `[${(value as unknown[]).map((v) => valueToJson(v, type.elementType)).join(',')}]`;
       case 'map': {
-        const entries = value instanceof Map ? [...(value as Map<unknown, unknown>)] : Object.entries(value as object);
+        const entries = value instanceof Map ? [...value] : Object.entries(value);
         return `{${entries.map(([k, v]) => `${JSON.stringify(String(k))}:${valueToJson(v, type.valueType)}`).join(',')}}`;
       }
     }
@@ -40,7 +40,7 @@ export function valueToJson(value: unknown, type: DataType): string {
     case 'integer':
     case 'short':
     case 'byte':
-      return String(value);
+      return (value as number | bigint).toString();
     case 'double':
       return numberToJson(value as number);
     case 'float':
@@ -57,7 +57,7 @@ export function valueToJson(value: unknown, type: DataType): string {
     default: {
       const dec = parseDecimal(type);
       if (dec) return JSON.stringify(formatDecimal(value as bigint, dec.scale));
-      return JSON.stringify(String(value));
+      return JSON.stringify((value as string | number).toString());
     }
   }
 }

@@ -60,11 +60,11 @@ async function readWithMetadata(
     return { metadata, decimalScales, rows: Array.from({ length: Number(metadata.num_rows) }, () => ({})) };
   }
   const rows = (await parquetReadObjects({
-    file: file as AsyncBuffer,
+    file,
     metadata,
     compressors,
     utf8: false,
-    parsers: PARSERS as never,
+    parsers: PARSERS,
     ...(wanted ? { columns: wanted } : {}),
   })) as Record<string, unknown>[];
   return { metadata, decimalScales, rows };

@@ -46,31 +46,66 @@ export class CountingStore implements ObjectStore {
   }
 
   get(key: string): Promise<Uint8Array | undefined> {
-    return this.#record('get', key, () => this.inner.get(key), (r) => r?.byteLength ?? 0);
+    return this.#record(
+      'get',
+      key,
+      () => this.inner.get(key),
+      (r) => r?.byteLength ?? 0,
+    );
   }
 
   getRange(key: string, start: number, end: number): Promise<Uint8Array> {
-    return this.#record('getRange', key, () => this.inner.getRange(key, start, end), (r) => r.byteLength);
+    return this.#record(
+      'getRange',
+      key,
+      () => this.inner.getRange(key, start, end),
+      (r) => r.byteLength,
+    );
   }
 
   head(key: string): Promise<ObjectMeta | undefined> {
-    return this.#record('head', key, () => this.inner.head(key), () => 0);
+    return this.#record(
+      'head',
+      key,
+      () => this.inner.head(key),
+      () => 0,
+    );
   }
 
   list(prefix: string, options?: ListOptions): Promise<ObjectMeta[]> {
-    return this.#record('list', prefix, () => this.inner.list(prefix, options), () => 0);
+    return this.#record(
+      'list',
+      prefix,
+      () => this.inner.list(prefix, options),
+      () => 0,
+    );
   }
 
   put(key: string, data: Uint8Array): Promise<void> {
-    return this.#record('put', key, () => this.inner.put(key, data), () => data.byteLength);
+    return this.#record(
+      'put',
+      key,
+      () => this.inner.put(key, data),
+      () => data.byteLength,
+    );
   }
 
   putIfAbsent(key: string, data: Uint8Array): Promise<PutIfAbsentResult> {
-    return this.#record('putIfAbsent', key, () => this.inner.putIfAbsent(key, data), () => data.byteLength);
+    return this.#record(
+      'putIfAbsent',
+      key,
+      () => this.inner.putIfAbsent(key, data),
+      () => data.byteLength,
+    );
   }
 
   delete(key: string): Promise<void> {
-    return this.#record('delete', key, () => this.inner.delete(key), () => 0);
+    return this.#record(
+      'delete',
+      key,
+      () => this.inner.delete(key),
+      () => 0,
+    );
   }
 
   async #record<T>(

@@ -21,7 +21,14 @@ import { pathToFileURL } from 'node:url';
 import type { ListOptions, ObjectMeta, ObjectStore, PutIfAbsentResult } from './object-store.js';
 import { NotFoundError } from './object-store.js';
 import { StoreError, type StoreOperation } from './store-error.js';
-import { bytesEqual, checkKey, checkPrefix, clampRange, compareKeys, isTempObjectKey } from './store-rules.js';
+import {
+  bytesEqual,
+  checkKey,
+  checkPrefix,
+  clampRange,
+  compareKeys,
+  isTempObjectKey,
+} from './store-rules.js';
 
 export class LocalFsStore implements ObjectStore {
   readonly description: string;

@@ -7,7 +7,14 @@
  */
 import type { ListOptions, ObjectMeta, ObjectStore, PutIfAbsentResult } from './object-store.js';
 import { NotFoundError } from './object-store.js';
-import { bytesEqual, checkKey, checkPrefix, clampRange, compareKeys, isTempObjectKey } from './store-rules.js';
+import {
+  bytesEqual,
+  checkKey,
+  checkPrefix,
+  clampRange,
+  compareKeys,
+  isTempObjectKey,
+} from './store-rules.js';
 
 interface StoredObject {
   data: Uint8Array;
@@ -23,58 +30,71 @@ export class MemoryStore implements ObjectStore {
   }
 
   get(key: string): Promise<Uint8Array | undefined> {
-    checkKey(this.description, key);
-    const found = this.#objects.get(key);
-    return Promise.resolve(found === undefined ? undefined : found.data.slice());
+    return settle(() => this.#find(key)?.data.slice());
   }
 
   getRange(key: string, start: number, end: number): Promise<Uint8Array> {
-    checkKey(this.description, key);
-    const found = this.#objects.get(key);
-    if (found === undefined) return Promise.reject(new NotFoundError(this.description, key));
-    const range = clampRange(this.description, key, start, end, found.data.byteLength);
-    return Promise.resolve(found.data.slice(range.start, range.end));
+    return settle(() => {
+      const found = this.#find(key);
+      if (found === undefined) throw new NotFoundError(this.description, key);
+      const range = clampRange(this.description, key, start, end, found.data.byteLength);
+      return found.data.slice(range.start, range.end);
+    });
   }
 
   head(key: string): Promise<ObjectMeta | undefined> {
-    checkKey(this.description, key);
-    const found = this.#objects.get(key);
-    return Promise.resolve(found === undefined ? undefined : meta(key, found));
+    return settle(() => {
+      const found = this.#find(key);
+      return found === undefined ? undefined : meta(key, found);
+    });
   }
 
   list(prefix: string, options: ListOptions = {}): Promise<ObjectMeta[]> {
-    checkPrefix(this.description, prefix);
-    const from = options.startAfterOrAt;
-    const out: ObjectMeta[] = [];
-    for (const [key, found] of this.#objects) {
-      if (!key.startsWith(prefix) || isTempObjectKey(key)) continue;
-      if (from !== undefined && compareKeys(key, from) < 0) continue;
-      out.push(meta(key, found));
-    }
-    return Promise.resolve(out.sort((a, b) => compareKeys(a.key, b.key)));
+    return settle(() => {
+      checkPrefix(this.description, prefix);
+      const from = options.startAfterOrAt;
+      const out: ObjectMeta[] = [];
+      for (const [key, found] of this.#objects) {
+        if (!key.startsWith(prefix) || isTempObjectKey(key)) continue;
+        if (from !== undefined && compareKeys(key, from) < 0) continue;
+        out.push(meta(key, found));
+      }
+      return out.sort((a, b) => compareKeys(a.key, b.key));
+    });
   }
 
   put(key: string, data: Uint8Array): Promise<void> {
-    checkKey(this.description, key);
-    this.#objects.set(key, { data: data.slice(), lastModified: Date.now() });
-    return Promise.resolve();
+    return settle(() => {
+      checkKey(this.description, key);
+      this.#objects.set(key, { data: data.slice(), lastModified: Date.now() });
+    });
   }
 
   putIfAbsent(key: string, data: Uint8Array): Promise<PutIfAbsentResult> {
-    checkKey(this.description, key);
-    const found = this.#objects.get(key);
-    if (found !== undefined) {
-      return Promise.resolve({ kind: bytesEqual(found.data, data) ? 'created' : 'exists' });
-    }
-    this.#objects.set(key, { data: data.slice(), lastModified: Date.now() });
-    return Promise.resolve({ kind: 'created' });
+    return settle((): PutIfAbsentResult => {
+      const found = this.#find(key);
+      if (found !== undefined) return { kind: bytesEqual(found.data, data) ? 'created' : 'exists' };
+      this.#objects.set(key, { data: data.slice(), lastModified: Date.now() });
+      return { kind: 'created' };
+    });
   }
 
   delete(key: string): Promise<void> {
-    checkKey(this.description, key);
-    this.#objects.delete(key);
-    return Promise.resolve();
+    return settle(() => {
+      checkKey(this.description, key);
+      this.#objects.delete(key);
+    });
   }
+
+  #find(key: string): StoredObject | undefined {
+    checkKey(this.description, key);
+    return this.#objects.get(key);
+  }
+}
+
+/** Runs `operation` synchronously (that is what makes it atomic) and reports a throw as a rejection. */
+function settle<T>(operation: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(operation()));
 }
 
 function meta(key: string, found: StoredObject): ObjectMeta {

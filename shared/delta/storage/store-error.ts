@@ -3,14 +3,7 @@
  * create-only write) are values, not errors; these are for failures the caller cannot treat as data.
  * Every error names the store and the key (or URL) so a log line alone locates the problem.
  */
-export type StoreOperation =
-  | 'get'
-  | 'getRange'
-  | 'head'
-  | 'list'
-  | 'put'
-  | 'putIfAbsent'
-  | 'delete';
+export type StoreOperation = 'get' | 'getRange' | 'head' | 'list' | 'put' | 'putIfAbsent' | 'delete';
 
 /** An I/O failure in one operation. `cause` keeps the backend's own error (errno, HTTP status). */
 export class StoreError extends Error {

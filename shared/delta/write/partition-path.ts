@@ -18,7 +18,7 @@ export function serializePartitionValue(value: unknown, type: DataType): string 
     case 'integer':
     case 'short':
     case 'byte':
-      return String(value);
+      return (value as number | bigint).toString();
     case 'float':
     case 'double': {
       const n = value as number;

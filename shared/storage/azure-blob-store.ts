@@ -15,10 +15,17 @@ import {
   type BlobDownloadResponseParsed,
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
-import type { ListOptions, ObjectMeta, ObjectStore, PutIfAbsentResult } from './object-store.js';
-import { NotFoundError } from './object-store.js';
-import { StoreError, type StoreOperation } from './store-error.js';
-import { bytesEqual, checkKey, checkPrefix, clampRange, compareKeys, isTempObjectKey } from './store-rules.js';
+import type { ListOptions, ObjectMeta, ObjectStore, PutIfAbsentResult } from '../delta/storage/object-store.js';
+import { NotFoundError } from '../delta/storage/object-store.js';
+import { StoreError, type StoreOperation } from '../delta/storage/store-error.js';
+import {
+  bytesEqual,
+  checkKey,
+  checkPrefix,
+  clampRange,
+  compareKeys,
+  isTempObjectKey,
+} from '../delta/storage/store-rules.js';
 
 /** Azure AD credential (e.g. `DefaultAzureCredential`), as the SDK's credential union defines it. */
 export type TokenCredential = Extract<ContainerClient['credential'], { getToken: unknown }>;
@@ -64,8 +71,9 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
+    const blob = this.#blob(key);
     try {
-      return await readBody(await this.#blob(key).download());
+      return await readBody(await blob.download());
     } catch (error) {
       if (httpStatus(error) === 404) return undefined;
       throw this.#fail('get', key, error);
@@ -73,11 +81,12 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async getRange(key: string, start: number, end: number): Promise<Uint8Array> {
+    const blob = this.#blob(key);
     clampRange(this.description, key, start, end, Number.MAX_SAFE_INTEGER);
     // A zero-length download would mean "to the end" to the service, so an empty range is a head.
     if (end === start) return this.#emptyIfExists(key);
     try {
-      return await readBody(await this.#blob(key).download(start, end - start));
+      return await readBody(await blob.download(start, end - start));
     } catch (error) {
       const status = httpStatus(error);
       if (status === 404) throw new NotFoundError(this.description, key);
@@ -87,8 +96,9 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async head(key: string): Promise<ObjectMeta | undefined> {
+    const blob = this.#blob(key);
     try {
-      const props = await this.#blob(key).getProperties();
+      const props = await blob.getProperties();
       // On HNS accounts a directory is a blob with this marker; it is not an object.
       if (props.metadata?.['hdi_isfolder'] === 'true') return undefined;
       return { key, size: props.contentLength ?? 0, lastModified: props.lastModified?.getTime() ?? 0 };
@@ -126,9 +136,10 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async put(key: string, data: Uint8Array): Promise<void> {
+    const blob = this.#blob(key);
     try {
       // uploadData is one Put Blob up to 256 MiB and a committed block list beyond: atomic either way.
-      await this.#blob(key).getBlockBlobClient().uploadData(data);
+      await blob.getBlockBlobClient().uploadData(data);
     } catch (error) {
       throw this.#fail('put', key, error);
     }
@@ -151,8 +162,9 @@ export class AzureBlobStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
+    const blob = this.#blob(key);
     try {
-      await this.#blob(key).deleteIfExists();
+      await blob.deleteIfExists();
     } catch (error) {
       if (httpStatus(error) === 404) return; // container gone: the object is gone too
       throw this.#fail('delete', key, error);
@@ -172,9 +184,18 @@ export class AzureBlobStore implements ObjectStore {
   #fail(operation: StoreOperation, key: string, cause: unknown, reason?: string): StoreError {
     const status = httpStatus(cause);
     const code = errorCode(cause);
+    const hint =
+      code === 'ContainerNotFound'
+        ? `container '${this.container.containerName}' does not exist (ensureContainer() creates it)`
+        : undefined;
     const detail =
       reason ??
-      [status === undefined ? undefined : `HTTP ${status}`, code, cause instanceof Error ? cause.message : String(cause)]
+      hint ??
+      [
+        status === undefined ? undefined : `HTTP ${status}`,
+        code,
+        cause instanceof Error ? cause.message : String(cause),
+      ]
         .filter((part) => part !== undefined)
         .join(' ');
     return new StoreError(this.description, operation, key, detail, { cause });

@@ -23,8 +23,15 @@ export interface AdlsDirectory {
 }
 
 /** Deletes the directory and its contents; `false` when it did not exist. */
-export async function deleteAdlsDirectory(target: AdlsDirectory, credential: TokenCredential): Promise<boolean> {
-  const path = target.path.split('/').filter((s) => s !== '').map(encodeURIComponent).join('/');
+export async function deleteAdlsDirectory(
+  target: AdlsDirectory,
+  credential: TokenCredential,
+): Promise<boolean> {
+  const path = target.path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(encodeURIComponent)
+    .join('/');
   if (path === '') throw new Error(`refusing to delete the root of file system ${target.fileSystem}`);
   const url = `https://${target.account}.dfs.core.windows.net/${target.fileSystem}/${path}`;
   const result = await new DataLakeDirectoryClient(url, credential).deleteIfExists(true);

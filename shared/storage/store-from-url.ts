@@ -17,11 +17,11 @@ import { ContainerClient } from '@azure/storage-blob';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AzureBlobStore, type TokenCredential } from './azure-blob-store.js';
-import { LocalFsStore } from './local-fs-store.js';
-import { namedMemoryStore } from './named-memory-store.js';
-import type { ObjectStore } from './object-store.js';
-import { prefixed } from './prefixed-store.js';
-import { StoreUrlError } from './store-error.js';
+import { LocalFsStore } from '../delta/storage/local-fs-store.js';
+import { namedMemoryStore } from '../delta/storage/named-memory-store.js';
+import type { ObjectStore } from '../delta/storage/object-store.js';
+import { prefixed } from '../delta/storage/prefixed-store.js';
+import { StoreUrlError } from '../delta/storage/store-error.js';
 
 export interface OpenStoreOptions {
   /** For `az://`: a Blob connection string (AZURE_STORAGE_CONNECTION_STRING or AzureWebJobsStorage). */
@@ -43,7 +43,8 @@ export function openStore(url: string, opts: OpenStoreOptions = {}): ObjectStore
       return new LocalFsStore(fileURLToPath(url));
     case 'memory': {
       const { host, path } = parts(url);
-      if (host === '') throw new StoreUrlError(url, 'memory:// needs a store name, e.g. memory://lake/bronze');
+      if (host === '')
+        throw new StoreUrlError(url, 'memory:// needs a store name, e.g. memory://lake/bronze');
       return prefixed(namedMemoryStore(host), path);
     }
     case 'az':
@@ -52,13 +53,17 @@ export function openStore(url: string, opts: OpenStoreOptions = {}): ObjectStore
     case 'abfss':
       return openAbfss(url, opts);
     default:
-      throw new StoreUrlError(url, `unsupported scheme '${scheme}:' (file, memory, az, abfss, or a plain path)`);
+      throw new StoreUrlError(
+        url,
+        `unsupported scheme '${scheme}:' (file, memory, az, abfss, or a plain path)`,
+      );
   }
 }
 
 function openAz(url: string, opts: OpenStoreOptions): ObjectStore {
   const { host: container, path } = parts(url);
-  if (container === '') throw new StoreUrlError(url, 'az:// needs a container, e.g. az://lake/bronze/pos_events');
+  if (container === '')
+    throw new StoreUrlError(url, 'az:// needs a container, e.g. az://lake/bronze/pos_events');
   let client: ContainerClient;
   if (opts.azureConnectionString !== undefined && opts.azureConnectionString !== '') {
     client = new ContainerClient(opts.azureConnectionString, container);
