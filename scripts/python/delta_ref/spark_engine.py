@@ -22,8 +22,15 @@ def scan(spark: SparkSession, table_path: str, version: int | None) -> list[str]
         reader = reader.option("versionAsOf", version)
     frame = reader.load(table_path)
     schema = frame.schema.jsonValue()
-    columns = [with_ordered_maps(frame[field.name], field.dataType).alias(field.name) for field in frame.schema.fields]
+    columns = [with_ordered_maps(quoted_column(f.name), f.dataType).alias(f.name) for f in frame.schema.fields]
     return [row_to_json_line(row, schema) for row in frame.select(*columns).collect()]
+
+
+def quoted_column(name: str) -> Column:
+    """A top-level column by exact name (dots and backticks are not nesting/quoting syntax here)."""
+    from pyspark.sql import functions as sf
+
+    return sf.col("`" + name.replace("`", "``") + "`")
 
 
 def with_ordered_maps(column: Column, dtype: DataType) -> Column:

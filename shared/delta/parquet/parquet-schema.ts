@@ -157,7 +157,7 @@ function addNode(
     return;
   }
   // map
-  elements.push({ ...base, numChildren: 2, convertedType: ConvertedType.MAP, logicalType: { kind: 'MAP' } });
+  elements.push({ ...base, numChildren: 1, convertedType: ConvertedType.MAP, logicalType: { kind: 'MAP' } });
   const maxRep = ctx.maxRep + 1;
   const kv: PathStep = {
     name: 'key_value',

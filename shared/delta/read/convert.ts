@@ -17,7 +17,7 @@ export function convertValue(raw: unknown, type: DataType): unknown {
     case 'array':
       return (raw as unknown[]).map((v) => convertValue(v, type.elementType));
     case 'map':
-      return convertMap(raw, type.valueType);
+      return convertMap(raw, type.keyType, type.valueType);
   }
 }
 
@@ -35,14 +35,43 @@ export function lookup(raw: Record<string, unknown>, name: string): unknown {
   return undefined;
 }
 
-function convertMap(raw: unknown, valueType: DataType): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (raw instanceof Map) {
-    for (const [k, v] of raw as Map<unknown, unknown>) out[String(k)] = convertValue(v, valueType);
-  } else {
-    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) out[k] = convertValue(v, valueType);
-  }
+/**
+ * Maps become `Map`s keyed by typed keys. hyparquet assembles maps as plain objects, so non-string
+ * keys arrive as their string form and are parsed back by the key type.
+ */
+function convertMap(raw: unknown, keyType: DataType, valueType: DataType): Map<unknown, unknown> {
+  const out = new Map<unknown, unknown>();
+  const entries =
+    raw instanceof Map ? [...(raw as Map<unknown, unknown>)] : Object.entries(raw as Record<string, unknown>);
+  for (const [k, v] of entries)
+    out.set(
+      typeof k === 'string' ? keyFromString(k, keyType) : convertValue(k, keyType),
+      convertValue(v, valueType),
+    );
   return out;
+}
+
+function keyFromString(k: string, keyType: DataType): unknown {
+  if (typeof keyType !== 'string') return k;
+  switch (keyType) {
+    case 'string':
+      return k;
+    case 'long':
+    case 'timestamp':
+    case 'timestamp_ntz':
+      return BigInt(k);
+    case 'integer':
+    case 'short':
+    case 'byte':
+    case 'float':
+    case 'double':
+    case 'date':
+      return Number(k);
+    case 'boolean':
+      return k === 'true';
+    default:
+      return parseDecimal(keyType) ? BigInt(k) : k;
+  }
 }
 
 function convertPrimitive(raw: unknown, type: string): unknown {

@@ -29,7 +29,7 @@ export function valueToJson(value: unknown, type: DataType): string {
         return `[${(value as unknown[]).map((v) => valueToJson(v, type.elementType)).join(',')}]`;
       case 'map': {
         const entries = value instanceof Map ? [...value] : Object.entries(value);
-        return `{${entries.map(([k, v]) => `${JSON.stringify(String(k))}:${valueToJson(v, type.valueType)}`).join(',')}}`;
+        return `{${entries.map(([k, v]) => `${JSON.stringify(mapKeyText(k, type.keyType))}:${valueToJson(v, type.valueType)}`).join(',')}}`;
       }
     }
   }
@@ -60,6 +60,12 @@ export function valueToJson(value: unknown, type: DataType): string {
       return JSON.stringify((value as string | number).toString());
     }
   }
+}
+
+/** Map keys print as the text of their scan value: strings raw, dates/decimals/timestamps formatted. */
+function mapKeyText(key: unknown, keyType: DataType): string {
+  const json = valueToJson(key, keyType);
+  return json.startsWith('"') ? (JSON.parse(json) as string) : json;
 }
 
 function numberToJson(n: number): string {

@@ -202,3 +202,62 @@ export function readFooter(bytes: Uint8Array): ThriftStruct {
   const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(n - 8, true);
   return new CompactReader(bytes, n - 8 - len).struct();
 }
+
+/** Decodes `count` values of the RLE/bit-packed hybrid from bytes[pos, end) (test-side decoder). */
+export function decodeRleHybrid(bytes: Uint8Array, pos: number, end: number, bitWidth: number, count: number): number[] {
+  const out: number[] = [];
+  const byteWidth = (bitWidth + 7) >> 3;
+  while (out.length < count) {
+    if (pos >= end) throw new Error(`RLE data ended after ${out.length} of ${count} values`);
+    let header = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[pos++] as number;
+      header |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) break;
+      shift += 7;
+    }
+    if (header & 1) {
+      const n = (header >>> 1) * 8;
+      let bitPos = 0;
+      for (let i = 0; i < n; i++) {
+        let v = 0;
+        for (let k = 0; k < bitWidth; k++, bitPos++) {
+          const bit = ((bytes[pos + (bitPos >> 3)] as number) >> (bitPos & 7)) & 1;
+          v |= bit << k;
+        }
+        out.push(v);
+      }
+      pos += (n * bitWidth) / 8;
+    } else {
+      const run = header >>> 1;
+      let v = 0;
+      for (let k = 0; k < byteWidth; k++) v |= (bytes[pos++] as number) << (8 * k);
+      for (let i = 0; i < run; i++) out.push(v);
+    }
+  }
+  if (pos > end) throw new Error('RLE data overran its length');
+  return out.slice(0, count);
+}
+
+/** Levels of a v1 data page body: [rep][def] each with a 4-byte length prefix, then the values. */
+export function pageLevels(
+  body: Uint8Array,
+  numValues: number,
+  maxRep: number,
+  maxDef: number,
+): { rep: number[]; def: number[]; valuesStart: number } {
+  let pos = 0;
+  const read = (max: number): number[] => {
+    if (max === 0) return new Array<number>(numValues).fill(0);
+    const len = new DataView(body.buffer, body.byteOffset + pos, 4).getUint32(0, true);
+    pos += 4;
+    const width = 32 - Math.clz32(max);
+    const levels = decodeRleHybrid(body, pos, pos + len, width, numValues);
+    pos += len;
+    return levels;
+  };
+  const rep = read(maxRep);
+  const def = read(maxDef);
+  return { rep, def, valuesStart: pos };
+}
