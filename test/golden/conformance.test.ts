@@ -21,7 +21,10 @@ const CONFORMANCE = path.resolve(__dirname, '../../../shared/conformance');
 const GOLDEN = path.join(CONFORMANCE, 'delta-golden');
 const EXTRA = path.join(CONFORMANCE, 'delta-extra');
 const derived = JSON.parse(fs.readFileSync(path.join(__dirname, 'derived-expectations.json'), 'utf8')) as {
-  'delta-golden': Record<string, { version?: number; activeFiles?: string[]; checkpointVersion?: number; error?: string }>;
+  'delta-golden': Record<
+    string,
+    { version?: number; activeFiles?: string[]; checkpointVersion?: number; error?: string }
+  >;
 };
 
 /**
@@ -30,7 +33,9 @@ const derived = JSON.parse(fs.readFileSync(path.join(__dirname, 'derived-expecta
  * expect UTC. We default to UTC (like delta-rs and delta-kernel-rs, which skip this case); the test
  * proves the divergence is exactly that by reading it with Spark's session zone.
  */
-const SESSION_ZONE_OVERRIDES: Record<string, string> = { 'data-reader-partition-values': 'America/Los_Angeles' };
+const SESSION_ZONE_OVERRIDES: Record<string, string> = {
+  'data-reader-partition-values': 'America/Los_Angeles',
+};
 
 const results = { matched: 0, refused: 0, negative: 0, logOnly: 0 };
 
@@ -54,7 +59,11 @@ function declaredFeatures(snapshot: Snapshot | undefined, logText: string): Set<
   const features = new Set<string>();
   for (const line of logText.split('\n')) {
     if (!line.trim()) continue;
-    const a = JSON.parse(line) as { protocol?: { minReaderVersion: number; readerFeatures?: string[] }; metaData?: { configuration?: Record<string, string>; schemaString?: string }; add?: { deletionVector?: unknown } };
+    const a = JSON.parse(line) as {
+      protocol?: { minReaderVersion: number; readerFeatures?: string[] };
+      metaData?: { configuration?: Record<string, string>; schemaString?: string };
+      add?: { deletionVector?: unknown };
+    };
     if (a.protocol?.minReaderVersion === 2) features.add('columnMapping');
     for (const f of a.protocol?.readerFeatures ?? []) features.add(f);
     const mode = a.metaData?.configuration?.['delta.columnMapping.mode'];
@@ -127,7 +136,10 @@ describe('delta-golden', () => {
       if (expectation?.checkpointVersion !== undefined) {
         expect(snapshot.segment.checkpointVersion).toBe(expectation.checkpointVersion);
         expect(snapshot.segment.commits.map((c) => c.version)).toEqual(
-          Array.from({ length: snapshot.version - expectation.checkpointVersion }, (_, i) => expectation.checkpointVersion! + 1 + i),
+          Array.from(
+            { length: snapshot.version - expectation.checkpointVersion },
+            (_, i) => expectation.checkpointVersion! + 1 + i,
+          ),
         );
       }
       results.logOnly++;
@@ -137,7 +149,16 @@ describe('delta-golden', () => {
 
 describe('delta-extra', () => {
   const appTxn = JSON.parse(fs.readFileSync(path.join(EXTRA, 'expectations/app-txn.json'), 'utf8')) as {
-    cases: Record<string, { latestVersion: number; txn?: Record<string, number>; allTxnUnfiltered?: Record<string, number>; numActiveFiles?: number; numRows?: number }>;
+    cases: Record<
+      string,
+      {
+        latestVersion: number;
+        txn?: Record<string, number>;
+        allTxnUnfiltered?: Record<string, number>;
+        numActiveFiles?: number;
+        numRows?: number;
+      }
+    >;
   };
   for (const [key, exp] of Object.entries(appTxn.cases)) {
     const name = key.replace('delta-extra/', '');
@@ -151,7 +172,10 @@ describe('delta-extra', () => {
     });
   }
 
-  for (const name of ['commit-info-containing-arbitrary-operationParams-types', 'kernel-timestamp-partition-col-ISO8601']) {
+  for (const name of [
+    'commit-info-containing-arbitrary-operationParams-types',
+    'kernel-timestamp-partition-col-ISO8601',
+  ]) {
     test(name, async () => {
       const exp = JSON.parse(fs.readFileSync(path.join(EXTRA, `expectations/${name}.json`), 'utf8')) as {
         latestVersion: number;
@@ -160,7 +184,8 @@ describe('delta-extra', () => {
       };
       const snapshot = await loadSnapshot(openStore(path.join(EXTRA, name)));
       expect(snapshot.version).toBe(exp.latestVersion);
-      if (exp.activeFiles) expect(snapshot.files.map((f) => f.path).sort()).toEqual([...exp.activeFiles].sort());
+      if (exp.activeFiles)
+        expect(snapshot.files.map((f) => f.path).sort()).toEqual([...exp.activeFiles].sort());
       const columns = snapshot.schema.fields.map((f) => f.name);
       const actual = (await scanLines(snapshot)).map((l) => JSON.parse(l) as Record<string, unknown>);
       const expected = exp.rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));

@@ -22,7 +22,8 @@ for (let b = 0; b < batches; b++) {
     { id: ids, store_id: ids.map(() => `S${writer % 3}`), day: ids.map(() => 20_000 + b) },
     { onRetry: () => retries++ },
   );
-  if (result.kind !== 'committed') throw new Error(`writer ${writer} lost batch ${b}: ${JSON.stringify(result)}`);
+  if (result.kind !== 'committed')
+    throw new Error(`writer ${writer} lost batch ${b}: ${JSON.stringify(result)}`);
   versions.push(result.version);
 }
 process.send?.({ writer, versions, retries });

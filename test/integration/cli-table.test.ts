@@ -49,11 +49,19 @@ describe('lakehouse table', () => {
     const table = path.join(GOLDEN, 'basic-with-inserts-deletes-checkpoint/delta');
     const h = await runCli(['table', 'history', table]);
     expect(h.code).toBe(0);
-    const entries = h.stdout.trim().split('\n').map((l) => JSON.parse(l) as { version: number; operation?: string });
+    const entries = h.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { version: number; operation?: string });
     expect(entries[0]?.version).toBe(13);
     expect(entries.some((e) => e.operation === 'DELETE')).toBe(true);
     const f = await runCli(['table', 'files', table]);
-    expect(f.stdout.trim().split('\n').every((l) => l.endsWith('.parquet'))).toBe(true);
+    expect(
+      f.stdout
+        .trim()
+        .split('\n')
+        .every((l) => l.endsWith('.parquet')),
+    ).toBe(true);
     const s = await runCli(['table', 'stats', table]);
     const stats = JSON.parse(s.stdout) as { version: number; numFiles: number; checkpointVersion: number };
     expect(stats.version).toBe(13);

@@ -69,7 +69,8 @@ async function verify(store: ObjectStore, expectedCommits: number): Promise<void
   const ids = (await scanAll(snapshot, { columns: ['id'] })).map((r) => r.id as bigint);
   const expected: bigint[] = [];
   for (let w = 0; w < WRITERS; w++)
-    for (let b = 0; b < BATCHES; b++) for (let i = 0; i < ROWS; i++) expected.push(BigInt(w * 100_000 + b * 1000 + i));
+    for (let b = 0; b < BATCHES; b++)
+      for (let i = 0; i < ROWS; i++) expected.push(BigInt(w * 100_000 + b * 1000 + i));
   expect(ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(expected.sort((a, b) => (a < b ? -1 : 1)));
 }
 
@@ -83,9 +84,13 @@ describe.each(backends)('8 concurrent writers on $name', (backend) => {
       Array.from({ length: WRITERS }, async (_, w) => {
         for (let b = 0; b < BATCHES; b++) {
           const ids = Array.from({ length: ROWS }, (_, i) => BigInt(w * 100_000 + b * 1000 + i));
-          const r = await appendBatch(store, { id: ids, store_id: ids.map(() => `S${w % 3}`), day: ids.map(() => 20_000 + b) }, {
-            onRetry: () => retries++,
-          });
+          const r = await appendBatch(
+            store,
+            { id: ids, store_id: ids.map(() => `S${w % 3}`), day: ids.map(() => 20_000 + b) },
+            {
+              onRetry: () => retries++,
+            },
+          );
           expect(r.kind).toBe('committed');
         }
       }),
@@ -101,17 +106,26 @@ describe.each(backends)('8 concurrent writers on $name', (backend) => {
     Object.assign(process.env, backend.env());
     const reports = await Promise.all(
       Array.from({ length: WRITERS }, (_, w) => {
-        const child = forkTs(path.join(__dirname, 'append-worker.ts'), [url, String(w), String(BATCHES), String(ROWS)]);
+        const child = forkTs(path.join(__dirname, 'append-worker.ts'), [
+          url,
+          String(w),
+          String(BATCHES),
+          String(ROWS),
+        ]);
         return new Promise<{ versions: number[]; retries: number }>((resolve, reject) => {
           let report: { versions: number[]; retries: number } | undefined;
           child.on('message', (m) => (report = m as { versions: number[]; retries: number }));
-          child.on('exit', (code) => (code === 0 && report ? resolve(report) : reject(new Error(`worker ${w} exited ${code}`))));
+          child.on('exit', (code) =>
+            code === 0 && report ? resolve(report) : reject(new Error(`worker ${w} exited ${code}`)),
+          );
         });
       }),
     );
     const all = reports.flatMap((r) => r.versions).sort((a, b) => a - b);
     expect(all).toEqual(Array.from({ length: WRITERS * BATCHES }, (_, i) => i + 1));
     await verify(store, WRITERS * BATCHES);
-    console.log(`${backend.name}, 8 processes: ${all.length} commits, ${reports.reduce((n, r) => n + r.retries, 0)} lost races retried`);
+    console.log(
+      `${backend.name}, 8 processes: ${all.length} commits, ${reports.reduce((n, r) => n + r.retries, 0)} lost races retried`,
+    );
   }, 120_000);
 });

@@ -1,8 +1,21 @@
 import { describe, expect, test } from 'vitest';
-import { parseDecimalString, parsePartitionValue, parseTimestampMicros } from '../../../shared/delta/read/partition-values.js';
-import { formatDate, formatDecimal, formatTimestampMicros, valueToJson } from '../../../shared/delta/read/json-rows.js';
+import {
+  parseDecimalString,
+  parsePartitionValue,
+  parseTimestampMicros,
+} from '../../../shared/delta/read/partition-values.js';
+import {
+  formatDate,
+  formatDecimal,
+  formatTimestampMicros,
+  valueToJson,
+} from '../../../shared/delta/read/json-rows.js';
 import { serializePartitionValue, partitionDirectory } from '../../../shared/delta/write/partition-path.js';
-import { canonicalPathKey, encodeAddPath, escapePartitionComponent } from '../../../shared/delta/protocol/paths.js';
+import {
+  canonicalPathKey,
+  encodeAddPath,
+  escapePartitionComponent,
+} from '../../../shared/delta/protocol/paths.js';
 import { computeStats, statsToJson } from '../../../shared/delta/write/stats.js';
 import { field, struct } from '../../../shared/delta/protocol/schema.js';
 import { parseInterval } from '../../../shared/delta/protocol/table-properties.js';
@@ -46,8 +59,12 @@ describe('partition values', () => {
 
   test('Hive directory escaping and add.path URI encoding (double-encodes %)', () => {
     expect(escapePartitionComponent('2024-01-01 10:00:00')).toBe('2024-01-01 10%3A00%3A00');
-    expect(encodeAddPath('ts=2024-01-01 10%3A00%3A00/part-0.parquet')).toBe('ts=2024-01-01%2010%253A00%253A00/part-0.parquet');
-    expect(partitionDirectory(['d', 's'], { d: '2025-01-01', s: null })).toBe('d=2025-01-01/s=__HIVE_DEFAULT_PARTITION__');
+    expect(encodeAddPath('ts=2024-01-01 10%3A00%3A00/part-0.parquet')).toBe(
+      'ts=2024-01-01%2010%253A00%253A00/part-0.parquet',
+    );
+    expect(partitionDirectory(['d', 's'], { d: '2025-01-01', s: null })).toBe(
+      'd=2025-01-01/s=__HIVE_DEFAULT_PARTITION__',
+    );
   });
 
   test('canonical path keys unify file: forms and decode once', () => {
@@ -73,8 +90,22 @@ describe('scan JSON format', () => {
 describe('stats', () => {
   test('min/max/nullCount with Spark truncation rules', () => {
     const long = 'x'.repeat(40);
-    const s2 = struct(field('s', 'string'), field('ts', 'timestamp'), field('amt', 'decimal(18,2)'), field('ok', 'boolean'));
-    const stats = computeStats(s2, [['b', long, null], [1_000_500n, 2_000_001n, null], [1999n, -5n, null], [true, null, false]], 3);
+    const s2 = struct(
+      field('s', 'string'),
+      field('ts', 'timestamp'),
+      field('amt', 'decimal(18,2)'),
+      field('ok', 'boolean'),
+    );
+    const stats = computeStats(
+      s2,
+      [
+        ['b', long, null],
+        [1_000_500n, 2_000_001n, null],
+        [1999n, -5n, null],
+        [true, null, false],
+      ],
+      3,
+    );
     expect(stats.numRecords).toBe(3);
     expect(stats.minValues).toMatchObject({ s: 'b', ts: '1970-01-01T00:00:01.000Z' });
     expect(stats.maxValues.s).toBe('x'.repeat(32) + '\u{10FFFF}');

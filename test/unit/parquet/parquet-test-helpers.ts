@@ -161,6 +161,8 @@ export class CompactReader {
 
 export interface RawPage {
   offset: number;
+  /** Bytes of the thrift PageHeader; the body follows it. */
+  headerLength: number;
   type: number;
   uncompressedSize: number;
   compressedSize: number;
@@ -183,6 +185,7 @@ export function readPages(bytes: Uint8Array, start: number, totalCompressedSize:
     const sub = (ph.get(5) ?? ph.get(7) ?? ph.get(8)) as ThriftStruct;
     pages.push({
       offset: pos,
+      headerLength: r.pos - pos,
       type,
       uncompressedSize: ph.get(2) as number,
       compressedSize,
