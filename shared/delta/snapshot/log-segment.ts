@@ -46,10 +46,11 @@ export async function buildLogSegment(
   table: string,
   targetVersion?: number,
 ): Promise<LogSegment> {
-  const hint = await readLastCheckpoint(store);
-  if (hint && (targetVersion === undefined || targetVersion >= hint.version)) {
-    const listed = await store.list(`${LOG_DIR}/`, { startAfterOrAt: `${LOG_DIR}/${pad20(hint.version)}` });
-    const segment = segmentFromListing(listed.map((o) => o.key), table, targetVersion, hint.version);
+  // Partial listings from a likely checkpoint version first (cheap on object stores with a start key);
+  // each is accepted only if it contains a complete checkpoint at or below the target.
+  for (const from of await listingStarts(store, targetVersion)) {
+    const listed = await store.list(`${LOG_DIR}/`, { startAfterOrAt: `${LOG_DIR}/${pad20(from)}` });
+    const segment = segmentFromListing(listed.map((o) => o.key), table, targetVersion, from);
     if (segment) return segment;
   }
   const listed = await store.list(`${LOG_DIR}/`);
@@ -59,14 +60,27 @@ export async function buildLogSegment(
 }
 
 /**
+ * Where to start partial listings: the `_last_checkpoint` hint when it is at or below the target, else
+ * (time travel) the target rounded down to the usual checkpoint cadences.
+ */
+async function listingStarts(store: ObjectStore, targetVersion: number | undefined): Promise<number[]> {
+  const hint = await readLastCheckpoint(store);
+  if (hint && (targetVersion === undefined || targetVersion >= hint.version)) return [hint.version];
+  if (targetVersion === undefined) return [];
+  const starts = [10, 100].map((n) => targetVersion - (targetVersion % n)).filter((v) => v > 0);
+  return [...new Set(starts)];
+}
+
+/**
  * Builds the segment from a listing; `undefined` when the listing cannot define the table (empty, or a
- * hinted checkpoint that is not actually there), so the caller can fall back to a full listing.
+ * partial listing starting at `partialFrom` that holds no usable checkpoint), so the caller can fall
+ * back to a full listing.
  */
 function segmentFromListing(
   keys: string[],
   table: string,
   targetVersion: number | undefined,
-  hintedCheckpoint: number | undefined,
+  partialFrom: number | undefined,
 ): LogSegment | undefined {
   const commits = new Map<number, string>();
   const checkpoints = new Map<number, { classic?: string; parts: Map<number, string>; partCount?: number }>();
@@ -91,9 +105,6 @@ function segmentFromListing(
     .sort((a, b) => a.version - b.version);
   const maxCheckpoint = completeCheckpoints.at(-1)?.version;
   if (maxCommit === undefined && maxCheckpoint === undefined) return undefined;
-  if (hintedCheckpoint !== undefined && !completeCheckpoints.some((c) => c.version === hintedCheckpoint)) {
-    return undefined;
-  }
   const latest = Math.max(maxCommit ?? -1, maxCheckpoint ?? -1);
   const version = targetVersion ?? latest;
   if (version > latest) {
@@ -102,9 +113,10 @@ function segmentFromListing(
       version,
     });
   }
+  if (targetVersion !== undefined && partialFrom !== undefined && targetVersion < partialFrom) return undefined;
   const checkpoint = [...completeCheckpoints].reverse().find((c) => c.version <= version);
   const start = checkpoint ? checkpoint.version + 1 : 0;
-  if (!checkpoint && hintedCheckpoint !== undefined) return undefined;
+  if (!checkpoint && partialFrom !== undefined) return undefined;
   const segmentCommits: { version: number; key: string }[] = [];
   for (let v = start; v <= version; v++) {
     const key = commits.get(v);
