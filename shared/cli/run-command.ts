@@ -66,7 +66,11 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     partitionColumns: ['ingest_date'],
     name: 'bronze_pos_events',
   });
-  console.log(created.kind === 'created' ? '  created bronze/pos_events' : `  bronze/pos_events at version ${created.snapshot.version}`);
+  console.log(
+    created.kind === 'created'
+      ? '  created bronze/pos_events'
+      : `  bronze/pos_events at version ${created.snapshot.version}`,
+  );
 
   let sent = 0;
   let commits = 0;
@@ -84,16 +88,22 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
         const next = snapshot.txnVersion(appId) + 1;
         const count = Math.max(1, Math.round(rate / partitions));
         const batch = generator.batch(count, p, next);
-        const result = await appendBatch(bronze, batch.columns, { snapshot, txn: { appId, version: next + count - 1 } });
+        const result = await appendBatch(bronze, batch.columns, {
+          snapshot,
+          txn: { appId, version: next + count - 1 },
+        });
         if (result.kind === 'committed') {
           sent += count;
           commits++;
         }
       }
       tick++;
-      process.stdout.write(`\r  t+${Math.round((Date.now() - started) / 1000)}s  events landed ${sent}  commits ${commits}   `);
+      process.stdout.write(
+        `\r  t+${Math.round((Date.now() - started) / 1000)}s  events landed ${sent}  commits ${commits}   `,
+      );
       const wait = 1000 - (Date.now() - tickStart);
-      if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, deadline - Date.now()))));
+      if (wait > 0)
+        await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, deadline - Date.now()))));
       if (tick > duration * 2) break;
     }
     process.stdout.write('\n');
@@ -107,7 +117,9 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     perStore.set(s, (perStore.get(s) ?? 0) + 1);
   }
   console.log('Summary');
-  console.log(`  bronze/pos_events  version ${snapshot.version}  files ${snapshot.files.length}  rows ${rows}  checkpoint ${snapshot.segment.checkpointVersion ?? 'none'}`);
+  console.log(
+    `  bronze/pos_events  version ${snapshot.version}  files ${snapshot.files.length}  rows ${rows}  checkpoint ${snapshot.segment.checkpointVersion ?? 'none'}`,
+  );
   console.log(`  this run: ${sent} events in ${commits} exactly-once commits; stores seen: ${perStore.size}`);
   console.log('Not built yet (the run will grow as these land):');
   for (const item of NOT_YET) console.log(`  - ${item}`);
@@ -116,6 +128,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
 
 function positive(text: string | undefined, flag: string, allowZero = false): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new UsageError(`${flag} must be a positive number`);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
+    throw new UsageError(`${flag} must be a positive number`);
   return n;
 }

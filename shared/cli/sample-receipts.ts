@@ -20,7 +20,7 @@ export const BRONZE_SAMPLE_SCHEMA: StructType = struct(
 );
 
 export function sampleReceipts(seed: number, stores: number) {
-  let state = (seed >>> 0) || 1;
+  let state = seed >>> 0 || 1;
   const next = () => {
     // xorshift32: deterministic, fast, good enough for sample data
     state ^= state << 13;
@@ -32,7 +32,9 @@ export function sampleReceipts(seed: number, stores: number) {
   };
   return {
     batch(count: number, partition: number, firstSequence: number): { columns: ColumnBatch } {
-      const cols: Record<string, unknown[]> = Object.fromEntries(BRONZE_SAMPLE_SCHEMA.fields.map((f) => [f.name, []]));
+      const cols: Record<string, unknown[]> = Object.fromEntries(
+        BRONZE_SAMPLE_SCHEMA.fields.map((f) => [f.name, []]),
+      );
       const now = Date.now();
       for (let i = 0; i < count; i++) {
         const seq = firstSequence + i;
@@ -40,7 +42,13 @@ export function sampleReceipts(seed: number, stores: number) {
         const cents = BigInt(100 + Math.floor(next() * 20000));
         const eventId = `p${partition}-${seq}-${Math.floor(next() * 1e9).toString(36)}`;
         const occurred = BigInt(now - Math.floor(next() * 5000)) * 1000n;
-        const payload = JSON.stringify({ schemaVersion: 1, eventId, eventType: 'sale', storeId: store, total: Number(cents) / 100 });
+        const payload = JSON.stringify({
+          schemaVersion: 1,
+          eventId,
+          eventType: 'sale',
+          storeId: store,
+          total: Number(cents) / 100,
+        });
         cols.event_id?.push(eventId);
         cols.event_type?.push('sale');
         cols.store_id?.push(store);

@@ -15,7 +15,12 @@ import {
   type BlobDownloadResponseParsed,
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
-import type { ListOptions, ObjectMeta, ObjectStore, PutIfAbsentResult } from '../delta/storage/object-store.js';
+import type {
+  ListOptions,
+  ObjectMeta,
+  ObjectStore,
+  PutIfAbsentResult,
+} from '../delta/storage/object-store.js';
 import { NotFoundError } from '../delta/storage/object-store.js';
 import { StoreError, type StoreOperation } from '../delta/storage/store-error.js';
 import {
@@ -121,6 +126,7 @@ export class AzureBlobStore implements ObjectStore {
         const key = blob.name.slice(this.#root.length);
         if (isTempObjectKey(key)) continue;
         if (from !== undefined && compareKeys(key, from) < 0) continue;
+        if (options.endBefore !== undefined && compareKeys(key, options.endBefore) >= 0) break; // listed in order
         out.push({
           key,
           size: blob.properties.contentLength ?? 0,

@@ -146,6 +146,25 @@ export function objectStoreContract(name: string, makeStore: () => ObjectStore |
       expect(await listedKeys(store, 'log/', '')).toHaveLength(5);
     });
 
+    it('lists before endBefore, exclusive, also combined with startAfterOrAt', async () => {
+      const store = await makeStore();
+      for (const v of [0, 1, 2, 3, 11])
+        await store.put(`log/${String(v).padStart(20, '0')}.json`, bytes(`v${v}`));
+      const keys = async (options: { startAfterOrAt?: string; endBefore?: string }) =>
+        (await store.list('log/', options)).map((m) => m.key);
+      expect(await keys({ endBefore: 'log/00000000000000000002.json' })).toEqual([
+        'log/00000000000000000000.json',
+        'log/00000000000000000001.json',
+      ]);
+      expect(
+        await keys({ startAfterOrAt: 'log/00000000000000000001', endBefore: 'log/00000000000000000004' }),
+      ).toEqual([
+        'log/00000000000000000001.json',
+        'log/00000000000000000002.json',
+        'log/00000000000000000003.json',
+      ]);
+    });
+
     it('putIfAbsent creates once, then answers exists and leaves the object unchanged', async () => {
       const store = await makeStore();
       const key = '_delta_log/00000000000000000000.json';

@@ -7,14 +7,15 @@
  *   `ensure` may replace `bytes`, so re-read it after every `ensure`.
  * - The backing store is a Node `Buffer` so strings can be UTF-8 encoded in place with
  *   `Buffer#write` (no per-value allocation; measured faster than `TextEncoder.encodeInto`, which
- *   needs a `subarray` view per call).
+ *   needs a `subarray` view per call). It is never a slice of Node's shared small-buffer pool
+ *   (`allocUnsafeSlow`), so a view of it handed to a caller exposes no unrelated bytes.
  */
 export class ByteWriter {
   bytes: Buffer;
   pos = 0;
 
   constructor(initialCapacity = 1024) {
-    this.bytes = Buffer.allocUnsafe(Math.max(16, initialCapacity));
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(16, initialCapacity));
   }
 
   /** Makes room for `n` more bytes after `pos`. */
@@ -24,7 +25,7 @@ export class ByteWriter {
     // Grow by 1.5x (not 2x): large writers hold hundreds of MiB and fresh pages are not free.
     let cap = this.bytes.length + (this.bytes.length >>> 1);
     if (cap < need) cap = need;
-    const next = Buffer.allocUnsafe(cap);
+    const next = Buffer.allocUnsafeSlow(cap);
     next.set(this.bytes.subarray(0, this.pos));
     this.bytes = next;
   }
@@ -54,19 +55,6 @@ export class ByteWriter {
       v = Math.floor(v / 128);
     }
     b[p++] = v;
-    this.pos = p;
-  }
-
-  /** Unsigned LEB128 varint of a non-negative bigint (thrift i64 after zigzag). */
-  uvarintBig(v: bigint): void {
-    this.ensure(10);
-    const b = this.bytes;
-    let p = this.pos;
-    while (v >= 0x80n) {
-      b[p++] = Number(v & 0x7fn) | 0x80;
-      v >>= 7n;
-    }
-    b[p++] = Number(v);
     this.pos = p;
   }
 

@@ -59,7 +59,6 @@ export function writeColumnChunk(
 ): WrittenColumnChunk {
   const chunkStart = out.pos;
   const values = phys.values;
-  const isBytes = values.kind === 'bytes';
   const stats: ByteArrayStats | null = values.kind === 'bytes' ? newByteArrayStats(values.strings) : null;
   const dict: Dictionary | null =
     opts.dictionary && values.kind === 'bytes'
@@ -75,7 +74,14 @@ export function writeColumnChunk(
     page.reset();
     const entries = { kind: 'bytes', data: dict.entries, offset: 0, strings: values.strings } as const;
     writePlain(leaf, entries, 0, dict.entries.length, page, stats);
-    uncompressed += emitPage(out, page, opts.codec, PageType.DICTIONARY_PAGE, dict.entries.length, Encoding.PLAIN);
+    uncompressed += emitPage(
+      out,
+      page,
+      opts.codec,
+      PageType.DICTIONARY_PAGE,
+      dict.entries.length,
+      Encoding.PLAIN,
+    );
     encodingStats.push({ pageType: PageType.DICTIONARY_PAGE, encoding: Encoding.PLAIN, count: 1 });
   }
 
@@ -107,7 +113,7 @@ export function writeColumnChunk(
   encodingStats.push({ pageType: PageType.DATA_PAGE, encoding, count: pages });
 
   const statistics: Statistics = { nullCount: col.numLevels - col.numValues };
-  if (isBytes && stats) {
+  if (stats) {
     const b = stats.bounds();
     if (b) {
       statistics.minValue = b.min;
@@ -124,7 +130,9 @@ export function writeColumnChunk(
     fileOffset: chunkStart,
     metaData: {
       type: leaf.physicalType,
-      encodings: dict ? [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY] : [Encoding.PLAIN, Encoding.RLE],
+      encodings: dict
+        ? [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY]
+        : [Encoding.PLAIN, Encoding.RLE],
       pathInSchema: leaf.pathInSchema,
       codec: opts.codec,
       numValues: col.numLevels,
@@ -140,7 +148,13 @@ export function writeColumnChunk(
 }
 
 /** A v1 level stream: 4-byte LE length, then the hybrid encoding. `null` levels = all `maxLevel`. */
-function writeLevels(page: ByteWriter, levels: Uint8Array | null, from: number, to: number, maxLevel: number): void {
+function writeLevels(
+  page: ByteWriter,
+  levels: Uint8Array | null,
+  from: number,
+  to: number,
+  maxLevel: number,
+): void {
   const lenPos = page.pos;
   page.u32le(0);
   if (levels === null) {
@@ -167,7 +181,8 @@ function emitPage(
   let bodySize = rawSize;
   if (codec === Codec.SNAPPY) {
     const need = maxCompressedLength(rawSize);
-    if (compressBuf.length < need) compressBuf = new Uint8Array(Math.max(need, PAGE_TARGET_BYTES + (PAGE_TARGET_BYTES >>> 2)));
+    if (compressBuf.length < need)
+      compressBuf = new Uint8Array(Math.max(need, PAGE_TARGET_BYTES + (PAGE_TARGET_BYTES >>> 2)));
     bodySize = snappyCompress(page.bytes, 0, rawSize, compressBuf, 0);
     body = compressBuf;
   }

@@ -17,7 +17,14 @@
  */
 import { ByteWriter } from './byte-writer.js';
 import { CT_BINARY, CT_I32, CT_STRUCT, CompactWriter } from './thrift-compact.js';
-import type { Codec, ConvertedType, Encoding, PageType, PhysicalType, Repetition } from './format-constants.js';
+import type {
+  Codec,
+  ConvertedType,
+  Encoding,
+  PageType,
+  PhysicalType,
+  Repetition,
+} from './format-constants.js';
 
 export type LogicalType =
   | { kind: 'STRING' }

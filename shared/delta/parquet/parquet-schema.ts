@@ -87,9 +87,28 @@ export function buildParquetSchema(schema: StructType, rootName = 'schema'): Par
   const leaves: LeafColumn[] = [];
   schema.fields.forEach((f, topIndex) => {
     const rep = f.nullable ? Repetition.OPTIONAL : Repetition.REQUIRED;
-    const step: PathStep = { name: f.name, repetition: rep, access: 'field', def: rep === Repetition.OPTIONAL ? 1 : 0, rep: 0 };
-    addNode(f.type, step, fieldId(f), { topIndex, path: [f.name], steps: [step], maxRep: 0 }, elements, leaves);
+    const step: PathStep = {
+      name: f.name,
+      repetition: rep,
+      access: 'field',
+      def: rep === Repetition.OPTIONAL ? 1 : 0,
+      rep: 0,
+    };
+    addNode(
+      f.type,
+      step,
+      fieldId(f),
+      { topIndex, path: [f.name], steps: [step], maxRep: 0 },
+      elements,
+      leaves,
+    );
   });
+  for (const leaf of leaves) {
+    // Levels are stored one byte each (and the all-defined RLE run writes the level as one byte).
+    if (leaf.maxDef > 255 || leaf.maxRep > 255) {
+      throw new Error(`parquet: column ${leaf.displayName} is nested too deeply`);
+    }
+  }
   return { elements, leaves };
 }
 
@@ -133,7 +152,12 @@ function addNode(
     return;
   }
   if (type.type === 'array') {
-    elements.push({ ...base, numChildren: 1, convertedType: ConvertedType.LIST, logicalType: { kind: 'LIST' } });
+    elements.push({
+      ...base,
+      numChildren: 1,
+      convertedType: ConvertedType.LIST,
+      logicalType: { kind: 'LIST' },
+    });
     const maxRep = ctx.maxRep + 1;
     const list: PathStep = {
       name: 'list',
@@ -238,8 +262,10 @@ function primitiveLeaf(type: string, ctx: Ctx, step: PathStep): LeafColumn {
   if (precision < 1 || precision > 38 || scale < 0 || scale > precision) {
     throw new Error(`parquet: invalid ${type} for column ${common.displayName}`);
   }
-  if (precision <= 9) return { ...common, kind: 'decimal32', physicalType: PhysicalType.INT32, precision, scale };
-  if (precision <= 18) return { ...common, kind: 'decimal64', physicalType: PhysicalType.INT64, precision, scale };
+  if (precision <= 9)
+    return { ...common, kind: 'decimal32', physicalType: PhysicalType.INT32, precision, scale };
+  if (precision <= 18)
+    return { ...common, kind: 'decimal64', physicalType: PhysicalType.INT64, precision, scale };
   return {
     ...common,
     kind: 'decimalFixed',
@@ -264,9 +290,17 @@ function leafAnnotations(leaf: LeafColumn): Partial<SchemaElement> {
     case 'string':
       return { ...t, convertedType: ConvertedType.UTF8, logicalType: { kind: 'STRING' } };
     case 'int16':
-      return { ...t, convertedType: ConvertedType.INT_16, logicalType: { kind: 'INTEGER', bitWidth: 16, isSigned: true } };
+      return {
+        ...t,
+        convertedType: ConvertedType.INT_16,
+        logicalType: { kind: 'INTEGER', bitWidth: 16, isSigned: true },
+      };
     case 'int8':
-      return { ...t, convertedType: ConvertedType.INT_8, logicalType: { kind: 'INTEGER', bitWidth: 8, isSigned: true } };
+      return {
+        ...t,
+        convertedType: ConvertedType.INT_8,
+        logicalType: { kind: 'INTEGER', bitWidth: 8, isSigned: true },
+      };
     case 'date':
       return { ...t, convertedType: ConvertedType.DATE, logicalType: { kind: 'DATE' } };
     case 'timestamp':
@@ -292,4 +326,3 @@ function leafAnnotations(leaf: LeafColumn): Partial<SchemaElement> {
       return t;
   }
 }
-

@@ -7,8 +7,9 @@
  * Invariants:
  * - `columns[i]` holds the values of `schema.fields[i]` for every row (all the same length), in the
  *   value model of protocol/schema.ts; a top-level primitive column may instead be a typed array
- *   (BigInt64Array for long/timestamp/decimal(<=18), Int32Array for integer/date, Float64Array for
- *   double, Float32Array for float), which cannot contain nulls.
+ *   (BigInt64Array for long/timestamp/decimal(<=18), Int32Array for integer/date/short/byte,
+ *   Int16Array/Int8Array for short/byte, Float64Array for double, Float32Array for float), which
+ *   cannot contain nulls. Row groups are windows of the inputs: nothing is copied per row group.
  * - Only DATA_PAGE (v1) and DICTIONARY_PAGE pages are written (widest reader support, BI tools
  *   included); codec SNAPPY by default.
  * - Invalid input (wrong JS type, out-of-range value, null in a non-nullable field) throws before
@@ -54,11 +55,14 @@ export function writeParquet(
   const numRows = columns[0]?.length ?? 0;
   columns.forEach((c, i) => {
     if (c.length !== numRows) {
-      throw new Error(`parquet: column ${schema.fields[i]?.name} has ${c.length} values, expected ${numRows}`);
+      throw new Error(
+        `parquet: column ${schema.fields[i]?.name} has ${c.length} values, expected ${numRows}`,
+      );
     }
   });
   const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
-  if (!Number.isInteger(rowGroupRows) || rowGroupRows < 1) throw new Error(`parquet: invalid rowGroupRows ${rowGroupRows}`);
+  if (!Number.isInteger(rowGroupRows) || rowGroupRows < 1)
+    throw new Error(`parquet: invalid rowGroupRows ${rowGroupRows}`);
   const opts: ColumnWriteOptions = {
     codec: (options.compression ?? 'snappy') === 'snappy' ? Codec.SNAPPY : Codec.UNCOMPRESSED,
     dictionary: options.dictionary ?? true,
@@ -124,7 +128,12 @@ export function writeParquet(
  * size. Over-estimating only reserves address space (untouched pages are never committed);
  * under-estimating costs one regrowth after the first row group.
  */
-function estimateFileBytes(leaves: readonly LeafColumn[], columns: readonly ColumnInput[], numRows: number, codec: Codec): number {
+function estimateFileBytes(
+  leaves: readonly LeafColumn[],
+  columns: readonly ColumnInput[],
+  numRows: number,
+  codec: Codec,
+): number {
   if (numRows === 0) return 4096;
   const samples = Math.min(64, numRows);
   const stride = numRows / samples;

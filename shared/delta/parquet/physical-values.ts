@@ -13,7 +13,13 @@
  * - Converted arrays live in the 'values' scratch (typed-scratch.ts): valid until the next column.
  */
 import type { LeafColumn } from './parquet-schema.js';
-import { scratchBigInt64, scratchFloat32, scratchFloat64, scratchInt32, scratchUint8 } from './typed-scratch.js';
+import {
+  scratchBigInt64,
+  scratchFloat32,
+  scratchFloat64,
+  scratchInt32,
+  scratchUint8,
+} from './typed-scratch.js';
 
 export type PhysicalValues =
   | { kind: 'boolean'; data: Uint8Array }
@@ -34,7 +40,12 @@ const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
 /** Converts values[offset, offset + n). */
-export function toPhysical(leaf: LeafColumn, values: ArrayLike<unknown>, offset: number, n: number): PhysicalColumn {
+export function toPhysical(
+  leaf: LeafColumn,
+  values: ArrayLike<unknown>,
+  offset: number,
+  n: number,
+): PhysicalColumn {
   switch (leaf.kind) {
     case 'string':
     case 'binary':
@@ -67,7 +78,8 @@ export function toPhysical(leaf: LeafColumn, values: ArrayLike<unknown>, offset:
 }
 
 export function badValue(leaf: LeafColumn, v: unknown, expected: string): Error {
-  const shown = typeof v === 'bigint' ? `${v}n` : typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : String(v);
+  const shown =
+    typeof v === 'bigint' ? `${v}n` : typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : String(v);
   return new Error(`parquet: column ${leaf.displayName}: expected ${expected}, got ${typeof v} ${shown}`);
 }
 
@@ -94,7 +106,14 @@ function toBoolean(leaf: LeafColumn, values: ArrayLike<unknown>, offset: number,
   return out;
 }
 
-function toInt32(leaf: LeafColumn, values: ArrayLike<unknown>, offset: number, n: number, lo: number, hi: number): PhysicalColumn {
+function toInt32(
+  leaf: LeafColumn,
+  values: ArrayLike<unknown>,
+  offset: number,
+  n: number,
+  lo: number,
+  hi: number,
+): PhysicalColumn {
   let data: Int32Array;
   if (values instanceof Int32Array) {
     data = values.subarray(offset, offset + n);
@@ -123,7 +142,12 @@ function toInt32(leaf: LeafColumn, values: ArrayLike<unknown>, offset: number, n
   return { values: { kind: 'int32', data }, min: int32Bytes(min), max: int32Bytes(max) };
 }
 
-function toDecimal32(leaf: LeafColumn, values: ArrayLike<unknown>, offset: number, n: number): PhysicalColumn {
+function toDecimal32(
+  leaf: LeafColumn,
+  values: ArrayLike<unknown>,
+  offset: number,
+  n: number,
+): PhysicalColumn {
   const bound = 10n ** BigInt(leaf.precision) - 1n;
   const data = scratchInt32('values', n);
   for (let i = 0; i < n; i++) {
@@ -144,7 +168,14 @@ function toDecimal32(leaf: LeafColumn, values: ArrayLike<unknown>, offset: numbe
   return { values: { kind: 'int32', data }, min: int32Bytes(min), max: int32Bytes(max) };
 }
 
-function toInt64(leaf: LeafColumn, values: ArrayLike<unknown>, offset: number, n: number, lo: bigint, hi: bigint): PhysicalColumn {
+function toInt64(
+  leaf: LeafColumn,
+  values: ArrayLike<unknown>,
+  offset: number,
+  n: number,
+  lo: bigint,
+  hi: bigint,
+): PhysicalColumn {
   let data: BigInt64Array;
   let min: bigint;
   let max: bigint;
@@ -178,7 +209,12 @@ function toInt64(leaf: LeafColumn, values: ArrayLike<unknown>, offset: number, n
   return { values: { kind: 'int64', data }, min: int64Bytes(min), max: int64Bytes(max) };
 }
 
-function toDecimalFixed(leaf: LeafColumn, values: ArrayLike<unknown>, offset: number, n: number): PhysicalColumn {
+function toDecimalFixed(
+  leaf: LeafColumn,
+  values: ArrayLike<unknown>,
+  offset: number,
+  n: number,
+): PhysicalColumn {
   const width = leaf.typeLength;
   const bound = 10n ** BigInt(leaf.precision) - 1n;
   const data = scratchUint8('values', n * width);

@@ -26,7 +26,8 @@ type Utf8Writer = (buf: Buffer, s: string, offset: number) => number;
  */
 const utf8Write: Utf8Writer =
   typeof (Buffer.prototype as unknown as { utf8Write?: unknown }).utf8Write === 'function'
-    ? (buf, s, offset) => (buf as unknown as { utf8Write(s: string, offset: number): number }).utf8Write(s, offset)
+    ? (buf, s, offset) =>
+        (buf as unknown as { utf8Write(s: string, offset: number): number }).utf8Write(s, offset)
     : (buf, s, offset) => buf.write(s, offset);
 
 export type ByteArrayStats = StringMinMax | BinaryMinMax;
@@ -60,7 +61,8 @@ export function writePlain(
       return;
     case 'bytes':
       // Byte-array values are a window of the caller's array: shift the range by its offset.
-      if (v.strings) writeStrings(leaf, v.data, v.offset + from, v.offset + to, out, stats as StringMinMax | null);
+      if (v.strings)
+        writeStrings(leaf, v.data, v.offset + from, v.offset + to, out, stats as StringMinMax | null);
       else writeBinaries(leaf, v.data, v.offset + from, v.offset + to, out, stats as BinaryMinMax | null);
       return;
   }

@@ -3,12 +3,12 @@
  * repetition levels, definition levels and non-null leaf values of one Parquet leaf column.
  *
  * Invariants of the result:
- * - `numLevels` entries per level stream; `values` holds exactly the levels whose definition level
- *   equals `maxDef`, in order (`numValues` of them).
+ * - `numLevels` entries per level stream; `values[valueOffset, valueOffset + numValues)` holds
+ *   exactly the values of the levels whose definition level equals `maxDef`, in order.
  * - `def === null` means every level equals `maxDef` (nothing null, nothing empty); writers encode
  *   that as one RLE run instead of materialising the stream. `rep === null` iff `maxRep === 0`.
  * - A flat column (the common case) costs one pass and, when it has no nulls, no allocation: the
- *   input array (or typed array) is used as `values` directly.
+ *   input array (or typed array) is used as `values` directly, windowed by `valueOffset`.
  *
  * `undefined` is treated like `null`. A null where the schema says REQUIRED throws.
  * Level arrays of flat columns live in scratch (typed-scratch.ts): valid until the next column.
@@ -19,13 +19,7 @@ import { scratchUint8 } from './typed-scratch.js';
 
 /** Accepted column inputs: JS arrays in the value model, or typed arrays for null-free fast paths. */
 export type ColumnInput =
-  | readonly unknown[]
-  | BigInt64Array
-  | Int32Array
-  | Int16Array
-  | Int8Array
-  | Float32Array
-  | Float64Array;
+  readonly unknown[] | BigInt64Array | Int32Array | Int16Array | Int8Array | Float32Array | Float64Array;
 
 export interface ShreddedColumn {
   numLevels: number;
@@ -37,11 +31,17 @@ export interface ShreddedColumn {
   valueOffset: number;
 }
 
-export function shredColumn(leaf: LeafColumn, column: ColumnInput, start: number, end: number): ShreddedColumn {
+export function shredColumn(
+  leaf: LeafColumn,
+  column: ColumnInput,
+  start: number,
+  end: number,
+): ShreddedColumn {
   if (leaf.steps.length === 1) return shredFlat(leaf, column, start, end);
   const sink = new LevelSink(end - start);
   const steps = leaf.steps;
-  if (!Array.isArray(column)) throw new Error(`parquet: column ${leaf.displayName}: nested values must be a JS array`);
+  if (!Array.isArray(column))
+    throw new Error(`parquet: column ${leaf.displayName}: nested values must be a JS array`);
   for (let r = start; r < end; r++) walk(leaf, steps, 0, column[r], 0, 0, sink);
   return sink.result(leaf.maxDef, leaf.maxRep);
 }
@@ -51,7 +51,14 @@ function shredFlat(leaf: LeafColumn, column: ColumnInput, start: number, end: nu
   if (!Array.isArray(column)) {
     // Typed arrays cannot hold nulls.
     const typed = column as Exclude<ColumnInput, readonly unknown[]>;
-    return { numLevels: n, def: null, rep: null, numValues: n, values: typed.subarray(start, end), valueOffset: 0 };
+    return {
+      numLevels: n,
+      def: null,
+      rep: null,
+      numValues: n,
+      values: typed.subarray(start, end),
+      valueOffset: 0,
+    };
   }
   const col = column as readonly unknown[];
   let nulls = 0;
@@ -140,7 +147,8 @@ function walkRepeated(
       sink.push(rep, parentDef, undefined, false);
       return;
     }
-    for (let i = 0; i < arr.length; i++) walk(leaf, steps, k + 1, arr[i], step.def, i === 0 ? rep : step.rep, sink);
+    for (let i = 0; i < arr.length; i++)
+      walk(leaf, steps, k + 1, arr[i], step.def, i === 0 ? rep : step.rep, sink);
     return;
   }
   const takeKey = childStep.access === 'key';
@@ -194,6 +202,13 @@ class LevelSink {
   result(maxDef: number, maxRep: number): ShreddedColumn {
     const def = maxDef === 0 || this.allDefined ? null : this.def.subarray(0, this.n);
     const rep = maxRep === 0 ? null : this.rep.subarray(0, this.n);
-    return { numLevels: this.n, def, rep, numValues: this.values.length, values: this.values, valueOffset: 0 };
+    return {
+      numLevels: this.n,
+      def,
+      rep,
+      numValues: this.values.length,
+      values: this.values,
+      valueOffset: 0,
+    };
   }
 }

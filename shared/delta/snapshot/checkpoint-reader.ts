@@ -17,10 +17,15 @@ export async function readCheckpoint(store: ObjectStore, keys: string[], table: 
     try {
       rows = (await readParquetObject(store, key, COLUMNS)).rows;
     } catch (err) {
-      throw new DeltaError('CorruptLog', `cannot read checkpoint ${key} of table ${table}: ${String(err)}`, {
-        table,
-        path: key,
-      }, { cause: err });
+      throw new DeltaError(
+        'CorruptLog',
+        `cannot read checkpoint ${key} of table ${table}: ${String(err)}`,
+        {
+          table,
+          path: key,
+        },
+        { cause: err },
+      );
     }
     for (const row of rows) {
       const action = rowToAction(row);
@@ -65,7 +70,10 @@ function rowToAction(row: Record<string, unknown>): Action | undefined {
         ...(metaData as unknown as Metadata),
         partitionColumns: (metaData.partitionColumns as string[] | null) ?? [],
         configuration: (metaData.configuration as Record<string, string> | null) ?? {},
-        createdTime: metaData.createdTime === null || metaData.createdTime === undefined ? null : Number(metaData.createdTime),
+        createdTime:
+          metaData.createdTime === null || metaData.createdTime === undefined
+            ? null
+            : Number(metaData.createdTime),
       },
     };
   }
@@ -85,7 +93,8 @@ function rowToAction(row: Record<string, unknown>): Action | undefined {
       txn: {
         ...(txn as unknown as Txn),
         version: Number(txn.version),
-        lastUpdated: txn.lastUpdated === null || txn.lastUpdated === undefined ? null : Number(txn.lastUpdated),
+        lastUpdated:
+          txn.lastUpdated === null || txn.lastUpdated === undefined ? null : Number(txn.lastUpdated),
       },
     };
   }

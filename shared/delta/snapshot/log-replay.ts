@@ -18,7 +18,13 @@ export interface ReplayState {
 }
 
 export function emptyReplayState(): ReplayState {
-  return { protocol: undefined, metadata: undefined, txns: new Map(), files: new Map(), usesDeletionVectors: false };
+  return {
+    protocol: undefined,
+    metadata: undefined,
+    txns: new Map(),
+    files: new Map(),
+    usesDeletionVectors: false,
+  };
 }
 
 export function applyActions(state: ReplayState, actions: Iterable<Action>): void {
@@ -36,7 +42,10 @@ export function applyActions(state: ReplayState, actions: Iterable<Action>): voi
   }
 }
 
-function fileKey(path: string, dv: { storageType: string; pathOrInlineDv: string; offset?: number | null } | null | undefined): string {
+function fileKey(
+  path: string,
+  dv: { storageType: string; pathOrInlineDv: string; offset?: number | null } | null | undefined,
+): string {
   const base = canonicalPathKey(path);
   if (!dv) return base;
   return `${base}\u0000${dv.storageType}${dv.pathOrInlineDv}${dv.offset === null || dv.offset === undefined ? '' : `@${dv.offset}`}`;

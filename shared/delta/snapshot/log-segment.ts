@@ -31,7 +31,8 @@ export async function readLastCheckpoint(store: ObjectStore): Promise<LastCheckp
     const bytes = await store.get(LAST_CHECKPOINT);
     if (!bytes || bytes.length === 0) return undefined;
     const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { version?: unknown; parts?: unknown };
-    if (typeof parsed.version !== 'number' || !Number.isInteger(parsed.version) || parsed.version < 0) return undefined;
+    if (typeof parsed.version !== 'number' || !Number.isInteger(parsed.version) || parsed.version < 0)
+      return undefined;
     return {
       version: parsed.version,
       ...(typeof parsed.parts === 'number' ? { parts: parsed.parts } : {}),
@@ -49,14 +50,29 @@ export async function buildLogSegment(
   // Partial listings from a likely checkpoint version first (cheap on object stores with a start key);
   // each is accepted only if it contains a complete checkpoint at or below the target.
   for (const from of await listingStarts(store, targetVersion)) {
-    const listed = await store.list(`${LOG_DIR}/`, { startAfterOrAt: `${LOG_DIR}/${pad20(from)}` });
-    const segment = segmentFromListing(listed.map((o) => o.key), table, targetVersion, from);
+    const listed = await store.list(`${LOG_DIR}/`, {
+      startAfterOrAt: `${LOG_DIR}/${pad20(from)}`,
+      ...(targetVersion === undefined ? {} : { endBefore: `${LOG_DIR}/${pad20(targetVersion + 1)}` }),
+    });
+    const segment = segmentFromListing(
+      listed.map((o) => o.key),
+      table,
+      targetVersion,
+      from,
+    );
     if (segment) return segment;
   }
   const listed = await store.list(`${LOG_DIR}/`);
-  const segment = segmentFromListing(listed.map((o) => o.key), table, targetVersion, undefined);
+  const segment = segmentFromListing(
+    listed.map((o) => o.key),
+    table,
+    targetVersion,
+    undefined,
+  );
   if (segment) return segment;
-  throw new DeltaError('TableNotFound', `no Delta table at ${table}: _delta_log is missing or empty`, { table });
+  throw new DeltaError('TableNotFound', `no Delta table at ${table}: _delta_log is missing or empty`, {
+    table,
+  });
 }
 
 /**
@@ -108,12 +124,17 @@ function segmentFromListing(
   const latest = Math.max(maxCommit ?? -1, maxCheckpoint ?? -1);
   const version = targetVersion ?? latest;
   if (version > latest) {
-    throw new DeltaError('MissingVersion', `version ${version} of table ${table} does not exist (latest is ${latest})`, {
-      table,
-      version,
-    });
+    throw new DeltaError(
+      'MissingVersion',
+      `version ${version} of table ${table} does not exist (latest is ${latest})`,
+      {
+        table,
+        version,
+      },
+    );
   }
-  if (targetVersion !== undefined && partialFrom !== undefined && targetVersion < partialFrom) return undefined;
+  if (targetVersion !== undefined && partialFrom !== undefined && targetVersion < partialFrom)
+    return undefined;
   const checkpoint = [...completeCheckpoints].reverse().find((c) => c.version <= version);
   const start = checkpoint ? checkpoint.version + 1 : 0;
   if (!checkpoint && partialFrom !== undefined) return undefined;
@@ -139,7 +160,11 @@ function segmentFromListing(
   };
 }
 
-function completeParts(e: { classic?: string; parts: Map<number, string>; partCount?: number }): string[] | undefined {
+function completeParts(e: {
+  classic?: string;
+  parts: Map<number, string>;
+  partCount?: number;
+}): string[] | undefined {
   if (e.classic) return [e.classic];
   if (e.partCount === undefined) return undefined;
   const keys: string[] = [];

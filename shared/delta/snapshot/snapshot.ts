@@ -58,10 +58,14 @@ export async function loadSnapshot(store: ObjectStore, options: LoadOptions = {}
   const texts = await mapLimit(segment.commits, options.concurrency ?? 16, async (c) => {
     const bytes = await store.get(c.key);
     if (!bytes) {
-      throw new DeltaError('MissingVersion', `commit ${c.version} of table ${table} disappeared while loading`, {
-        table,
-        version: c.version,
-      });
+      throw new DeltaError(
+        'MissingVersion',
+        `commit ${c.version} of table ${table} disappeared while loading`,
+        {
+          table,
+          version: c.version,
+        },
+      );
     }
     return { version: c.version, text: new TextDecoder().decode(bytes) };
   });
@@ -69,29 +73,44 @@ export async function loadSnapshot(store: ObjectStore, options: LoadOptions = {}
     try {
       applyActions(state, parseCommit(text));
     } catch (err) {
-      throw new DeltaError('CorruptLog', `commit ${version} of table ${table} is not valid JSON: ${String(err)}`, {
-        table,
-        version,
-      });
+      throw new DeltaError(
+        'CorruptLog',
+        `commit ${version} of table ${table} is not valid JSON: ${String(err)}`,
+        {
+          table,
+          version,
+        },
+      );
     }
   }
   const { protocol, metadata } = state;
   if (!protocol) {
-    throw new DeltaError('CorruptLog', `table ${table} has no protocol action at version ${segment.version}`, {
-      table,
-      version: segment.version,
-    });
+    throw new DeltaError(
+      'CorruptLog',
+      `table ${table} has no protocol action at version ${segment.version}`,
+      {
+        table,
+        version: segment.version,
+      },
+    );
   }
   if (!metadata) {
-    throw new DeltaError('CorruptLog', `table ${table} has no metaData action at version ${segment.version}`, {
-      table,
-      version: segment.version,
-    });
+    throw new DeltaError(
+      'CorruptLog',
+      `table ${table} has no metaData action at version ${segment.version}`,
+      {
+        table,
+        version: segment.version,
+      },
+    );
   }
   let schema: StructType;
   try {
     // A metaData without schemaString (seen in log-only test tables) still lets history/files work.
-    schema = metadata.schemaString === undefined || metadata.schemaString === null ? { type: 'struct', fields: [] } : parseSchemaString(metadata.schemaString);
+    schema =
+      metadata.schemaString === undefined || metadata.schemaString === null
+        ? { type: 'struct', fields: [] }
+        : parseSchemaString(metadata.schemaString);
   } catch (err) {
     throw new DeltaError('CorruptLog', `table ${table}: invalid schemaString: ${String(err)}`, { table });
   }

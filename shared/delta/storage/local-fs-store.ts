@@ -90,7 +90,13 @@ export class LocalFsStore implements ObjectStore {
     const slash = prefix.lastIndexOf('/');
     const out: ObjectMeta[] = [];
     try {
-      await this.#walk(slash < 0 ? '' : prefix.slice(0, slash), prefix, options.startAfterOrAt, out);
+      await this.#walk(
+        slash < 0 ? '' : prefix.slice(0, slash),
+        prefix,
+        options.startAfterOrAt,
+        out,
+        options.endBefore,
+      );
     } catch (error) {
       throw this.#fail('list', prefix, error);
     }
@@ -157,7 +163,13 @@ export class LocalFsStore implements ObjectStore {
   }
 
   /** Collects files under directory key `dirKey` whose keys start with `prefix`. */
-  async #walk(dirKey: string, prefix: string, from: string | undefined, out: ObjectMeta[]): Promise<void> {
+  async #walk(
+    dirKey: string,
+    prefix: string,
+    from: string | undefined,
+    out: ObjectMeta[],
+    until?: string,
+  ): Promise<void> {
     let entries: Dirent[];
     try {
       entries = await readdir(dirKey === '' ? this.root : join(this.root, ...dirKey.split('/')), {
@@ -173,11 +185,13 @@ export class LocalFsStore implements ObjectStore {
         if (entry.isDirectory()) {
           const asDir = `${key}/`;
           // Descend only where a match can be: the prefix lies inside, or the directory inside the prefix.
-          if (asDir.startsWith(prefix) || prefix.startsWith(asDir)) await this.#walk(key, prefix, from, out);
+          if (asDir.startsWith(prefix) || prefix.startsWith(asDir))
+            await this.#walk(key, prefix, from, out, until);
           return;
         }
         if (!entry.isFile() || !key.startsWith(prefix) || isTempObjectKey(key)) return;
         if (from !== undefined && compareKeys(key, from) < 0) return;
+        if (until !== undefined && compareKeys(key, until) >= 0) return;
         try {
           const s = await stat(join(this.root, ...key.split('/')));
           out.push({ key, size: s.size, lastModified: Math.floor(s.mtimeMs) });

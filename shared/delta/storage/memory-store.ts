@@ -57,6 +57,7 @@ export class MemoryStore implements ObjectStore {
       for (const [key, found] of this.#objects) {
         if (!key.startsWith(prefix) || isTempObjectKey(key)) continue;
         if (from !== undefined && compareKeys(key, from) < 0) continue;
+        if (options.endBefore !== undefined && compareKeys(key, options.endBefore) >= 0) continue;
         out.push(meta(key, found));
       }
       return out.sort((a, b) => compareKeys(a.key, b.key));

@@ -20,6 +20,8 @@ export type PutIfAbsentResult = { kind: 'created' } | { kind: 'exists' };
 export interface ListOptions {
   /** Only keys that sort lexicographically at or after this key (inclusive). */
   startAfterOrAt?: string;
+  /** Only keys that sort strictly before this key (exclusive upper bound). */
+  endBefore?: string;
 }
 
 export interface ObjectStore {

@@ -41,10 +41,11 @@ class PrefixedStore implements ObjectStore {
 
   async list(prefix: string, options: ListOptions = {}): Promise<ObjectMeta[]> {
     const from = options.startAfterOrAt;
-    const found = await this.inner.list(
-      this.root + prefix,
-      from === undefined ? {} : { startAfterOrAt: this.root + from },
-    );
+    const until = options.endBefore;
+    const found = await this.inner.list(this.root + prefix, {
+      ...(from === undefined ? {} : { startAfterOrAt: this.root + from }),
+      ...(until === undefined ? {} : { endBefore: this.root + until }),
+    });
     return found.map((m) => ({ ...m, key: m.key.slice(this.root.length) }));
   }
 
