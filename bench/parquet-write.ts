@@ -30,9 +30,13 @@ function parseArgs(argv: readonly string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = Number(argv[i + 1]);
-    if (a === '--rows' && Number.isInteger(v) && v > 0) (args.rows = v), i++;
-    else if (a === '--runs' && Number.isInteger(v) && v > 0) (args.runs = v), i++;
-    else throw new Error(`usage: parquet-write [--rows N] [--runs R] (bad argument ${a})`);
+    if ((a === '--rows' || a === '--runs') && Number.isInteger(v) && v > 0) {
+      if (a === '--rows') args.rows = v;
+      else args.runs = v;
+      i++;
+    } else {
+      throw new Error(`usage: parquet-write [--rows N] [--runs R] (bad argument ${a})`);
+    }
   }
   return args;
 }
@@ -88,7 +92,9 @@ function generate(n: number, dir: string): Data {
     const cents = 99 + ((rnd() * 5000) | 0);
     const total = q * cents;
     const micros = base + Math.floor(rnd() * 30 * 86400e6);
-    const ts = new Date(Math.floor(micros / 1000)).toISOString().replace('Z', `${String(micros % 1000).padStart(3, '0')}Z`);
+    const ts = new Date(Math.floor(micros / 1000))
+      .toISOString()
+      .replace('Z', `${String(micros % 1000).padStart(3, '0')}Z`);
     const price = (cents / 100).toFixed(2);
     const lineTot = (total / 100).toFixed(2);
     const event = {
@@ -155,11 +161,15 @@ async function main(): Promise<void> {
   try {
     let t = performance.now();
     const data = generate(rows, dir);
-    console.log(`generated ${rows} rows + NDJSON (${mb(statSync(data.ndjsonPath).size)}) in ${ms(performance.now() - t)}`);
+    console.log(
+      `generated ${rows} rows + NDJSON (${mb(statSync(data.ndjsonPath).size)}) in ${ms(performance.now() - t)}`,
+    );
 
     const instance = await DuckDBInstance.create(':memory:');
     const con = await instance.connect();
-    const threads = (await con.runAndReadAll(`SELECT current_setting('threads') AS t`)).getRowObjectsJson()[0]?.['t'];
+    const threads = JSON.stringify(
+      (await con.runAndReadAll(`SELECT current_setting('threads') AS t`)).getRowObjectsJson()[0]?.['t'],
+    );
     await con.run(
       `CREATE TABLE t AS SELECT * FROM read_json('${data.ndjsonPath}', format='newline_delimited', columns=${READ_JSON_COLUMNS})`,
     );
@@ -200,11 +210,54 @@ async function main(): Promise<void> {
     const o = median(ours);
     const d = median(duck);
     const dt = median(duckTable);
-    console.log(`\nrows: ${rows}, runs: ${runs} (median), DuckDB threads: ${String(threads)}, node ${process.version}`);
-    console.log(`ours                      : ${ms(o).padStart(9)}  ${rate(rows, o)}  file ${mb(statSync(ourPath).size)}`);
-    console.log(`duckdb read_json + COPY   : ${ms(d).padStart(9)}  ${rate(rows, d)}  file ${mb(statSync(duckPath).size)}`);
-    console.log(`duckdb table COPY         : ${ms(dt).padStart(9)}  ${rate(rows, dt)}  file ${mb(statSync(duckTablePath).size)}`);
-    console.log(`ratio ours/duckdb (time)  : ${(o / d).toFixed(2)}x   (vs table COPY: ${(o / dt).toFixed(2)}x)`);
+    console.log(
+      `\nrows: ${rows}, runs: ${runs} (median), DuckDB threads: ${threads}, node ${process.version}`,
+    );
+    console.log(
+      `ours                      : ${ms(o).padStart(9)}  ${rate(rows, o)}  file ${mb(statSync(ourPath).size)}`,
+    );
+    console.log(
+      `duckdb read_json + COPY   : ${ms(d).padStart(9)}  ${rate(rows, d)}  file ${mb(statSync(duckPath).size)}`,
+    );
+    console.log(
+      `duckdb table COPY         : ${ms(dt).padStart(9)}  ${rate(rows, dt)}  file ${mb(statSync(duckTablePath).size)}`,
+    );
+    console.log(
+      `ratio ours/duckdb (time)  : ${(o / d).toFixed(2)}x   (vs table COPY: ${(o / dt).toFixed(2)}x)`,
+    );
+
+    // Bronze hot path: 10k-row batches (one row group, one file each).
+    const BATCH = 10_000;
+    const batches = Math.min(50, Math.floor(rows / BATCH));
+    if (batches > 0) {
+      const slices = Array.from({ length: batches }, (_, b) =>
+        data.columns.map((c) => c.slice(b * BATCH, (b + 1) * BATCH)),
+      );
+      const oursBatch: number[] = [];
+      let batchBytes = 0;
+      for (const cols of [slices[0] as unknown[][], ...slices]) {
+        t = performance.now();
+        const bytes = writeParquet(schema, cols);
+        oursBatch.push(performance.now() - t);
+        batchBytes = bytes.length;
+      }
+      oursBatch.shift(); // warm-up
+      const duckBatch: number[] = [];
+      for (let b = -1; b < batches; b++) {
+        const off = Math.max(0, b) * BATCH;
+        t = performance.now();
+        await con.run(
+          `COPY (SELECT * FROM t LIMIT ${BATCH} OFFSET ${off}) TO '${join(dir, 'batch.parquet')}' (FORMAT parquet, COMPRESSION snappy)`,
+        );
+        if (b >= 0) duckBatch.push(performance.now() - t);
+      }
+      const ob = median(oursBatch);
+      const db = median(duckBatch);
+      console.log(
+        `10k-row batch (median of ${batches}): ours ${ob.toFixed(1)} ms (${rate(BATCH, ob).trim()}, ${mb(batchBytes)}), ` +
+          `duckdb table COPY ${db.toFixed(1)} ms (${rate(BATCH, db).trim()})`,
+      );
+    }
 
     // Same data in both files?
     const check = async (path: string): Promise<string> => {

@@ -4,7 +4,12 @@ import { writeParquet } from '../../../shared/delta/parquet/parquet-writer.js';
 import { Duck, hyMetadata, hyRows, readPages } from './parquet-test-helpers.js';
 
 /** The Delta checkpoint schema (PROTOCOL.md "Checkpoint Schema"), as a Delta StructType. */
-const f = (name: string, type: DataType, nullable = true): StructField => ({ name, type, nullable, metadata: {} });
+const f = (name: string, type: DataType, nullable = true): StructField => ({
+  name,
+  type,
+  nullable,
+  metadata: {},
+});
 const strMap: DataType = { type: 'map', keyType: 'string', valueType: 'string', valueContainsNull: true };
 const strArr: DataType = { type: 'array', elementType: 'string', containsNull: false };
 const st = (...fields: StructField[]): StructType => ({ type: 'struct', fields });
@@ -48,7 +53,15 @@ const CHECKPOINT: StructType = st(
       f('createdTime', 'long'),
     ),
   ),
-  f('protocol', st(f('minReaderVersion', 'integer'), f('minWriterVersion', 'integer'), f('readerFeatures', strArr), f('writerFeatures', strArr))),
+  f(
+    'protocol',
+    st(
+      f('minReaderVersion', 'integer'),
+      f('minWriterVersion', 'integer'),
+      f('readerFeatures', strArr),
+      f('writerFeatures', strArr),
+    ),
+  ),
 );
 
 type Row = Record<string, unknown>;
@@ -80,7 +93,11 @@ function checkpointRows(numAdds: number): Row[] {
         modificationTime: 1764000000000n + BigInt(i),
         dataChange: false,
         tags: i % 3 === 0 ? { INSERTION_TIME: String(i) } : null,
-        stats: JSON.stringify({ numRecords: i, minValues: { event_id: `e${'x'.repeat(100)}${i}` }, nullCount: { event_id: 0 } }),
+        stats: JSON.stringify({
+          numRecords: i,
+          minValues: { event_id: `e${'x'.repeat(100)}${i}` },
+          nullCount: { event_id: 0 },
+        }),
       },
     });
   }
@@ -95,11 +112,19 @@ function checkpointRows(numAdds: number): Row[] {
       tags: null,
     },
   });
-  rows.push({ protocol: { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['timestampNtz'], writerFeatures: [] } });
+  rows.push({
+    protocol: {
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ['timestampNtz'],
+      writerFeatures: [],
+    },
+  });
   return rows;
 }
 
-const toColumns = (rows: Row[]): unknown[][] => CHECKPOINT.fields.map((fl) => rows.map((r) => r[fl.name] ?? null));
+const toColumns = (rows: Row[]): unknown[][] =>
+  CHECKPOINT.fields.map((fl) => rows.map((r) => r[fl.name] ?? null));
 
 describe('writeParquet: Delta checkpoint schema (one action struct per row)', () => {
   const rows = checkpointRows(5);
@@ -125,11 +150,25 @@ describe('writeParquet: Delta checkpoint schema (one action struct per row)', ()
       SELECT add.path AS path, add.partitionValues['ingest_date'] AS d, add.size::VARCHAR AS size,
              add.dataChange AS dc, to_json(add.tags) AS tags, json_extract(add.stats, '$.numRecords')::INT AS n
       FROM read_parquet('${path}') WHERE add IS NOT NULL ORDER BY add.size`);
-    expect(adds.map((a) => a['path'])).toEqual(rows.filter((r) => r['add']).map((r) => (r['add'] as Row)['path']));
-    expect(adds.map((a) => a['d'])).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05']);
+    expect(adds.map((a) => a['path'])).toEqual(
+      rows.filter((r) => r['add']).map((r) => (r['add'] as Row)['path']),
+    );
+    expect(adds.map((a) => a['d'])).toEqual([
+      '2026-11-01',
+      '2026-11-02',
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-05',
+    ]);
     expect(adds.map((a) => a['size'])).toEqual(['1000', '1001', '1002', '1003', '1004']);
     expect(adds.map((a) => a['dc'])).toEqual([false, false, false, false, false]);
-    expect(adds.map((a) => a['tags'])).toEqual(['{"INSERTION_TIME":"0"}', null, null, '{"INSERTION_TIME":"3"}', null]);
+    expect(adds.map((a) => a['tags'])).toEqual([
+      '{"INSERTION_TIME":"0"}',
+      null,
+      null,
+      '{"INSERTION_TIME":"3"}',
+      null,
+    ]);
     expect(adds.map((a) => a['n'])).toEqual([0, 1, 2, 3, 4]);
 
     const meta = await duck.rows(`
@@ -138,7 +177,14 @@ describe('writeParquet: Delta checkpoint schema (one action struct per row)', ()
              metaData.createdTime::VARCHAR AS created, metaData.name AS name
       FROM read_parquet('${path}') WHERE metaData IS NOT NULL`);
     expect(meta).toEqual([
-      { provider: 'parquet', options: '{}', pcols: '["ingest_date"]', conf: '{"delta.checkpointInterval":"10"}', created: '1764000000000', name: null },
+      {
+        provider: 'parquet',
+        options: '{}',
+        pcols: '["ingest_date"]',
+        conf: '{"delta.checkpointInterval":"10"}',
+        created: '1764000000000',
+        name: null,
+      },
     ]);
 
     const protocols = await duck.rows(`
@@ -168,7 +214,9 @@ describe('writeParquet: Delta checkpoint schema (one action struct per row)', ()
     const got = await hyRows(bytes);
     expect(got).toHaveLength(rows.length);
     got.forEach((r, i) => {
-      const present = Object.entries(r).filter(([, v]) => v !== null && v !== undefined).map(([k]) => k);
+      const present = Object.entries(r)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k]) => k);
       expect(present).toEqual(Object.keys(rows[i] as Row));
     });
     expect(got[1]?.['metaData']).toEqual({
@@ -181,18 +229,28 @@ describe('writeParquet: Delta checkpoint schema (one action struct per row)', ()
       configuration: { 'delta.checkpointInterval': '10' },
       createdTime: 1764000000000n,
     });
-    expect(got[4]?.['add']).toMatchObject({ partitionValues: { ingest_date: '2026-11-01' }, tags: { INSERTION_TIME: '0' }, size: 1000n });
+    expect(got[4]?.['add']).toMatchObject({
+      partitionValues: { ingest_date: '2026-11-01' },
+      tags: { INSERTION_TIME: '0' },
+      size: 1000n,
+    });
   });
 
-  it('splits large nested column chunks into several pages, each starting a record', async () => {
+  it('splits large nested column chunks into several pages without losing rows', async () => {
     const many = checkpointRows(30_000);
     const big = writeParquet(CHECKPOINT, toColumns(many), { rowGroupRows: 1 << 20 });
     const meta = hyMetadata(big);
     const chunks = meta.row_groups[0]?.columns ?? [];
     const stats = chunks.find((c) => c.meta_data?.path_in_schema.join('.') === 'add.stats')?.meta_data;
-    const pv = chunks.find((c) => c.meta_data?.path_in_schema.join('.') === 'add.partitionValues.key_value.value')?.meta_data;
+    const pv = chunks.find(
+      (c) => c.meta_data?.path_in_schema.join('.') === 'add.partitionValues.key_value.value',
+    )?.meta_data;
     if (!stats || !pv) throw new Error('columns missing');
-    const statsPages = readPages(big, Number(stats.dictionary_page_offset ?? stats.data_page_offset), Number(stats.total_compressed_size));
+    const statsPages = readPages(
+      big,
+      Number(stats.dictionary_page_offset ?? stats.data_page_offset),
+      Number(stats.total_compressed_size),
+    );
     expect(statsPages.filter((p) => p.type === 0).length).toBeGreaterThan(1);
     // Row counts survive the page splits: DuckDB must see every add with its partition value.
     const p = duck.file(big);

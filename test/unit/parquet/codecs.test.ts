@@ -83,12 +83,19 @@ describe('snappy compressor', () => {
   it('round-trips arbitrary mixes of literal and repeated segments (property)', () => {
     const segment = fc.oneof(
       fc.uint8Array({ minLength: 0, maxLength: 300 }),
-      fc.record({ byte: fc.integer({ min: 0, max: 255 }), n: fc.integer({ min: 1, max: 5000 }) }).map(({ byte, n }) => new Uint8Array(n).fill(byte)),
-      fc.record({ pat: fc.uint8Array({ minLength: 1, maxLength: 40 }), times: fc.integer({ min: 1, max: 300 }) }).map(({ pat, times }) => {
-        const out = new Uint8Array(pat.length * times);
-        for (let i = 0; i < times; i++) out.set(pat, i * pat.length);
-        return out;
-      }),
+      fc
+        .record({ byte: fc.integer({ min: 0, max: 255 }), n: fc.integer({ min: 1, max: 5000 }) })
+        .map(({ byte, n }) => new Uint8Array(n).fill(byte)),
+      fc
+        .record({
+          pat: fc.uint8Array({ minLength: 1, maxLength: 40 }),
+          times: fc.integer({ min: 1, max: 300 }),
+        })
+        .map(({ pat, times }) => {
+          const out = new Uint8Array(pat.length * times);
+          for (let i = 0; i < times; i++) out.set(pat, i * pat.length);
+          return out;
+        }),
     );
     fc.assert(
       fc.property(fc.array(segment, { maxLength: 30 }), (segs) => {
@@ -123,7 +130,10 @@ describe('RLE / bit-packed hybrid encoder', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 24 }),
-        fc.array(fc.record({ v: fc.nat(), n: fc.integer({ min: 1, max: 40 }) }), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.record({ v: fc.nat(), n: fc.integer({ min: 1, max: 40 }) }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
         fc.integer({ min: 0, max: 20 }),
         (width, runs, startOffset) => {
           const mask = width === 32 ? 0xffffffff : (1 << width) - 1;
@@ -183,7 +193,14 @@ describe('thrift compact writer', () => {
         field('dt', 'date'),
       ),
     );
-    const bytes = encodeFileMetaData({ version: 1, schema: elements, numRows: 0, rowGroups: [], columnOrderCount: 5, createdBy: 'x version 1' });
+    const bytes = encodeFileMetaData({
+      version: 1,
+      schema: elements,
+      numRows: 0,
+      rowGroups: [],
+      columnOrderCount: 5,
+      createdBy: 'x version 1',
+    });
     const fmd = new CompactReader(bytes, 0).struct();
     const schema = fmd.get(2) as ThriftStruct[];
     const ts = schema[1] as ThriftStruct;
@@ -193,7 +210,7 @@ describe('thrift compact writer', () => {
     expect(ts.get(9)).toBe(7); // field_id
     const tsLogical = (ts.get(10) as ThriftStruct).get(8) as ThriftStruct; // LogicalType.TIMESTAMP
     expect(tsLogical.get(1)).toBe(true); // isAdjustedToUTC
-    expect([...((tsLogical.get(2) as ThriftStruct).keys())]).toEqual([2]); // TimeUnit.MICROS
+    expect([...(tsLogical.get(2) as ThriftStruct).keys()]).toEqual([2]); // TimeUnit.MICROS
     const d = schema[2] as ThriftStruct;
     expect([d.get(1), d.get(3), d.get(6), d.get(7), d.get(8)]).toEqual([2, 0, 5, 3, 10]); // INT64 REQUIRED DECIMAL s=3 p=10
     const dl = (d.get(10) as ThriftStruct).get(5) as ThriftStruct;

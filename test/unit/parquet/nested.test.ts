@@ -4,7 +4,11 @@ import { field, struct } from '../../../shared/delta/protocol/schema.js';
 import { writeParquet } from '../../../shared/delta/parquet/parquet-writer.js';
 import { Duck, hyMetadata, hyRows } from './parquet-test-helpers.js';
 
-const arrayOf = (elementType: DataType, containsNull = true): ArrayType => ({ type: 'array', elementType, containsNull });
+const arrayOf = (elementType: DataType, containsNull = true): ArrayType => ({
+  type: 'array',
+  elementType,
+  containsNull,
+});
 const mapOf = (keyType: DataType, valueType: DataType, valueContainsNull = true): MapType => ({
   type: 'map',
   keyType,
@@ -14,7 +18,10 @@ const mapOf = (keyType: DataType, valueType: DataType, valueContainsNull = true)
 
 const schema: StructType = struct(
   field('id', 'integer', false),
-  field('st', struct(field('a', 'integer'), field('b', 'string', false), field('inner', struct(field('x', 'double'))))),
+  field(
+    'st',
+    struct(field('a', 'integer'), field('b', 'string', false), field('inner', struct(field('x', 'double')))),
+  ),
   field('arr', arrayOf('string')),
   field('arr_req', arrayOf('long', false), false),
   field('m', mapOf('string', 'integer')),
@@ -29,14 +36,35 @@ const rows: Record<string, unknown>[] = [
     st: { a: 1, b: 'x', inner: { x: 1.5 } },
     arr: ['a', null, ''],
     arr_req: [1n, 2n],
-    m: new Map<string, number | null>([['k1', 1], ['k2', null]]),
+    m: new Map<string, number | null>([
+      ['k1', 1],
+      ['k2', null],
+    ]),
     aos: [{ k: 'p', v: 1999n }, null, { k: null, v: -5n }],
     aoa: [[1, 2], [], null, [3]],
     moa: { a: ['x', 'y'], b: [] },
   },
   { id: 1, st: null, arr: null, arr_req: [], m: null, aos: null, aoa: null, moa: null },
-  { id: 2, st: { a: null, b: '', inner: null }, arr: [], arr_req: [-1n], m: new Map(), aos: [], aoa: [], moa: {} },
-  { id: 3, st: { a: 7, b: 'ü', inner: { x: null } }, arr: [null], arr_req: [0n], m: { only: 42 }, aos: [null], aoa: [null], moa: { z: ['q'] } },
+  {
+    id: 2,
+    st: { a: null, b: '', inner: null },
+    arr: [],
+    arr_req: [-1n],
+    m: new Map(),
+    aos: [],
+    aoa: [],
+    moa: {},
+  },
+  {
+    id: 3,
+    st: { a: 7, b: 'ü', inner: { x: null } },
+    arr: [null],
+    arr_req: [0n],
+    m: { only: 42 },
+    aos: [null],
+    aoa: [null],
+    moa: { z: ['q'] },
+  },
 ];
 
 const columns = schema.fields.map((f) => rows.map((r) => r[f.name] ?? null));
@@ -53,7 +81,12 @@ describe('writeParquet: nested types (struct, LIST, MAP)', () => {
 
   it('uses the standard 3-level LIST and MAP layouts', () => {
     const meta = hyMetadata(bytes);
-    const shape = meta.schema.map((e) => [e.name, e.repetition_type, e.converted_type ?? e.type ?? null, e.num_children ?? null]);
+    const shape = meta.schema.map((e) => [
+      e.name,
+      e.repetition_type,
+      e.converted_type ?? e.type ?? null,
+      e.num_children ?? null,
+    ]);
     // depth-first: arr (LIST) -> repeated group list -> optional element
     const at = (name: string): number => shape.findIndex((s) => s[0] === name);
     const arr = at('arr');
@@ -142,14 +175,23 @@ describe('writeParquet: nested types (struct, LIST, MAP)', () => {
     expect(got.map((r) => r['arr_req'])).toEqual([[1n, 2n], [], [-1n], [0n]]);
     expect(got.map((r) => r['m'])).toEqual([{ k1: 1, k2: null }, null, {}, { only: 42 }]);
     expect(got.map((r) => r['aoa'])).toEqual([[[1, 2], [], null, [3]], null, [], [null]]);
-    expect(got.map((r) => r['aos'])).toEqual([[{ k: 'p', v: 19.99 }, null, { k: null, v: -0.05 }], null, [], [null]]);
+    expect(got.map((r) => r['aos'])).toEqual([
+      [{ k: 'p', v: 19.99 }, null, { k: null, v: -0.05 }],
+      null,
+      [],
+      [null],
+    ]);
     expect(got.map((r) => r['moa'])).toEqual([{ a: ['x', 'y'], b: [] }, null, {}, { z: ['q'] }]);
   });
 
   it('rejects nulls where the schema says required, at any depth', () => {
     const bad = (patch: Record<string, unknown>): (() => Uint8Array) => {
       const r = [{ ...rows[0], ...patch }];
-      return () => writeParquet(schema, schema.fields.map((f) => r.map((x) => x[f.name] ?? null)));
+      return () =>
+        writeParquet(
+          schema,
+          schema.fields.map((f) => r.map((x) => x[f.name] ?? null)),
+        );
     };
     expect(bad({ id: null })).toThrow(/id/);
     expect(bad({ arr_req: null })).toThrow(/arr_req/);

@@ -3,7 +3,16 @@ import { snappyUncompress } from 'hyparquet';
 import type { ArrayType, StructType } from '../../../shared/delta/protocol/schema.js';
 import { field, struct } from '../../../shared/delta/protocol/schema.js';
 import { writeParquet } from '../../../shared/delta/parquet/parquet-writer.js';
-import { Duck, hyMetadata, hyRows, pageLevels, readFooter, readPages, type RawPage, type ThriftStruct } from './parquet-test-helpers.js';
+import {
+  Duck,
+  hyMetadata,
+  hyRows,
+  pageLevels,
+  readFooter,
+  readPages,
+  type RawPage,
+  type ThriftStruct,
+} from './parquet-test-helpers.js';
 
 const DATA_PAGE = 0;
 const DICTIONARY_PAGE = 2;
@@ -12,10 +21,14 @@ const PLAIN = 0;
 const RLE = 3;
 const RLE_DICTIONARY = 8;
 
-type ChunkMeta = NonNullable<ReturnType<typeof hyMetadata>['row_groups'][number]['columns'][number]['meta_data']>;
+type ChunkMeta = NonNullable<
+  ReturnType<typeof hyMetadata>['row_groups'][number]['columns'][number]['meta_data']
+>;
 
 function chunk(bytes: Uint8Array, path: string, rowGroup = 0): ChunkMeta {
-  const m = hyMetadata(bytes).row_groups[rowGroup]?.columns.find((c) => c.meta_data?.path_in_schema.join('.') === path)?.meta_data;
+  const m = hyMetadata(bytes).row_groups[rowGroup]?.columns.find(
+    (c) => c.meta_data?.path_in_schema.join('.') === path,
+  )?.meta_data;
   if (!m) throw new Error(`no column ${path}`);
   return m;
 }
@@ -44,8 +57,14 @@ describe('writeParquet: pages', () => {
   );
   const ids = Array.from({ length: n }, (_, i) => BigInt(i));
   const stores = Array.from({ length: n }, (_, i) => `S${String(i % 50).padStart(4, '0')}`);
-  const uuids = Array.from({ length: n }, (_, i) => (i % 10 === 0 ? null : `${i.toString(16).padStart(8, '0')}-0000-4000-8000-${(i * 7919).toString(16).padStart(12, '0')}`));
-  const payloads = Array.from({ length: n }, (_, i) => JSON.stringify({ i, note: 'lorem ipsum dolor sit amet '.repeat(3), k: i % 97 }));
+  const uuids = Array.from({ length: n }, (_, i) =>
+    i % 10 === 0
+      ? null
+      : `${i.toString(16).padStart(8, '0')}-0000-4000-8000-${(i * 7919).toString(16).padStart(12, '0')}`,
+  );
+  const payloads = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ i, note: 'lorem ipsum dolor sit amet '.repeat(3), k: i % 97 }),
+  );
   const bytes = writeParquet(schema, [ids, stores, uuids, payloads], { rowGroupRows: 150_000 });
   let duck: Duck;
   let path: string;
@@ -85,7 +104,9 @@ describe('writeParquet: pages', () => {
           expect(dict).toHaveLength(0);
           expect(m.dictionary_page_offset).toBeUndefined();
           expect(data.every((p) => p.encoding === PLAIN)).toBe(true);
-          expect(m.encoding_stats).toEqual([{ page_type: 'DATA_PAGE', encoding: 'PLAIN', count: data.length }]);
+          expect(m.encoding_stats).toEqual([
+            { page_type: 'DATA_PAGE', encoding: 'PLAIN', count: data.length },
+          ]);
         }
         expect(pages.filter((p) => p.type === DATA_PAGE)[0]?.offset).toBe(Number(m.data_page_offset));
         expect(data.reduce((s, p) => s + p.numValues, 0)).toBe(rg === 0 ? 150_000 : 50_000);
@@ -120,8 +141,8 @@ describe('writeParquet: pages', () => {
       const firstMeta = (cols[0] as ThriftStruct).get(3) as ThriftStruct;
       expect(Number(rg.get(5))).toBe(expectedOffset); // file_offset
       expect(Number(firstMeta.get(9))).toBe(expectedOffset); // data_page_offset of the first column
-      const compressed = cols.reduce((s, c) => s + Number(((c as ThriftStruct).get(3) as ThriftStruct).get(7)), 0);
-      const uncompressed = cols.reduce((s, c) => s + Number(((c as ThriftStruct).get(3) as ThriftStruct).get(6)), 0);
+      const compressed = cols.reduce((s, c) => s + Number((c.get(3) as ThriftStruct).get(7)), 0);
+      const uncompressed = cols.reduce((s, c) => s + Number((c.get(3) as ThriftStruct).get(6)), 0);
       expect(Number(rg.get(6))).toBe(compressed); // total_compressed_size
       expect(Number(rg.get(2))).toBe(uncompressed); // total_byte_size
       expectedOffset += compressed;
@@ -147,7 +168,12 @@ describe('writeParquet: pages', () => {
     });
     const rows = await hyRows(bytes);
     expect(rows).toHaveLength(n);
-    expect(rows[123_456]).toEqual({ id: 123_456n, store: stores[123_456], uuid: uuids[123_456], payload: payloads[123_456] });
+    expect(rows[123_456]).toEqual({
+      id: 123_456n,
+      store: stores[123_456],
+      uuid: uuids[123_456],
+      payload: payloads[123_456],
+    });
     expect(rows[150_000]?.['uuid']).toBeNull();
   });
 
@@ -156,7 +182,9 @@ describe('writeParquet: pages', () => {
     const s: StructType = struct(field('k', 'integer', false), field('tags', arr));
     const rows = 60_000;
     const tags = Array.from({ length: rows }, (_, i) =>
-      i % 7 === 0 ? null : Array.from({ length: i % 5 }, (_, j) => (j === 2 ? null : `tag-${i}-${j}-${'v'.repeat(40)}`)),
+      i % 7 === 0
+        ? null
+        : Array.from({ length: i % 5 }, (_, j) => (j === 2 ? null : `tag-${i}-${j}-${'v'.repeat(40)}`)),
     );
     const b = writeParquet(s, [Array.from({ length: rows }, (_, i) => i), tags], { dictionary: false });
     const m = chunk(b, 'tags.list.element');
@@ -170,7 +198,9 @@ describe('writeParquet: pages', () => {
       levels += p.numValues;
     }
     expect(levels).toBe(Number(m.num_values));
-    const d = await duck.rows(`SELECT count(*)::INTEGER AS n, sum(len(tags))::INTEGER AS elems, count(tags)::INTEGER AS nn FROM read_parquet('${duck.file(b)}')`);
+    const d = await duck.rows(
+      `SELECT count(*)::INTEGER AS n, sum(len(tags))::INTEGER AS elems, count(tags)::INTEGER AS nn FROM read_parquet('${duck.file(b)}')`,
+    );
     const elems = tags.reduce((acc, t) => acc + (t ? t.length : 0), 0);
     expect(d[0]).toEqual({ n: rows, elems, nn: tags.filter((t) => t !== null).length });
     const back = await hyRows(b);
@@ -178,14 +208,20 @@ describe('writeParquet: pages', () => {
   });
 
   it("compression 'none' writes UNCOMPRESSED chunks with equal sizes", async () => {
-    const b = writeParquet(schema, [ids.slice(0, 1000), stores.slice(0, 1000), uuids.slice(0, 1000), payloads.slice(0, 1000)], {
-      compression: 'none',
-    });
+    const b = writeParquet(
+      schema,
+      [ids.slice(0, 1000), stores.slice(0, 1000), uuids.slice(0, 1000), payloads.slice(0, 1000)],
+      {
+        compression: 'none',
+      },
+    );
     const m = chunk(b, 'payload');
     expect(m.codec).toBe('UNCOMPRESSED');
     for (const p of pagesOf(b, m)) expect(p.compressedSize).toBe(p.uncompressedSize);
     expect(m.total_compressed_size).toBe(m.total_uncompressed_size);
-    const rows = await duck.rows(`SELECT count(*)::INTEGER AS n, max(id)::INTEGER AS m FROM read_parquet('${duck.file(b)}')`);
+    const rows = await duck.rows(
+      `SELECT count(*)::INTEGER AS n, max(id)::INTEGER AS m FROM read_parquet('${duck.file(b)}')`,
+    );
     expect(rows[0]).toEqual({ n: 1000, m: 999 });
   });
 
@@ -199,5 +235,41 @@ describe('writeParquet: pages', () => {
     const m = chunk(writeParquet(s, [big]), 'v');
     expect(m.encodings).toEqual(['PLAIN', 'RLE']);
     expect(m.dictionary_page_offset).toBeUndefined();
+  });
+
+  it('dictionary-encoded columns with nulls and wide indices read back exactly', async () => {
+    const s: StructType = struct(field('sku', 'string'), field('b', 'binary'));
+    const n = 100_000;
+    // ~20k distinct values drawn at random (15-bit indices); every 7th value null
+    let seed = 1;
+    const pick = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+      return seed % 20_000;
+    };
+    const sku = Array.from({ length: n }, (_, i) =>
+      i % 7 === 0 ? null : `SKU-${String(pick()).padStart(6, '0')}`,
+    );
+    const bin = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : Uint8Array.of(i % 3, 255)));
+    const b = writeParquet(s, [sku, bin]);
+    expect(chunk(b, 'sku').encodings).toContain('RLE_DICTIONARY');
+    const dictPage = pagesOf(b, chunk(b, 'sku')).find((p) => p.type === DICTIONARY_PAGE);
+    expect(dictPage?.numValues).toBeGreaterThan(1 << 14);
+    expect(chunk(b, 'b').encodings).toContain('RLE_DICTIONARY');
+    const back = await hyRows(b);
+    expect(back.map((r) => r['sku'])).toEqual(sku);
+    expect(back.map((r) => (r['b'] instanceof Uint8Array ? [...r['b']] : r['b']))).toEqual(
+      bin.map((v) => (v ? [...v] : null)),
+    );
+    const d = await duck.rows(
+      `SELECT count(sku)::INTEGER AS n, count(DISTINCT sku)::INTEGER AS k, max(sku) AS mx, count(b)::INTEGER AS nb, count(DISTINCT b)::INTEGER AS kb FROM read_parquet('${duck.file(b)}')`,
+    );
+    const nonNull = sku.filter((x): x is string => x !== null);
+    expect(d[0]).toEqual({
+      n: nonNull.length,
+      k: new Set(nonNull).size,
+      mx: nonNull.reduce((a, x) => (x > a ? x : a)),
+      nb: bin.filter((x) => x !== null).length,
+      kb: 3,
+    });
   });
 });

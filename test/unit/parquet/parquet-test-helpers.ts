@@ -57,7 +57,7 @@ export class Duck {
 
   async rows(sql: string): Promise<Row[]> {
     const reader = await this.con.runAndReadAll(sql);
-    return reader.getRowObjectsJson() as Row[];
+    return reader.getRowObjectsJson();
   }
 
   close(): void {
@@ -207,7 +207,13 @@ export function readFooter(bytes: Uint8Array): ThriftStruct {
 }
 
 /** Decodes `count` values of the RLE/bit-packed hybrid from bytes[pos, end) (test-side decoder). */
-export function decodeRleHybrid(bytes: Uint8Array, pos: number, end: number, bitWidth: number, count: number): number[] {
+export function decodeRleHybrid(
+  bytes: Uint8Array,
+  pos: number,
+  end: number,
+  bitWidth: number,
+  count: number,
+): number[] {
   const out: number[] = [];
   const byteWidth = (bitWidth + 7) >> 3;
   while (out.length < count) {

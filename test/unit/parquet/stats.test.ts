@@ -93,7 +93,11 @@ describe('writeParquet: column chunk statistics', () => {
   afterAll(() => duck.close());
 
   it('signed order for integers, dates, timestamps and decimals (two’s complement)', () => {
-    expect([arr(get('i').min), arr(get('i').max), get('i').nullCount]).toEqual([le32(-2147483648), le32(2147483647), 4]);
+    expect([arr(get('i').min), arr(get('i').max), get('i').nullCount]).toEqual([
+      le32(-2147483648),
+      le32(2147483647),
+      4,
+    ]);
     expect([arr(get('l').min), arr(get('l').max)]).toEqual([le64(-5n), le64(10n)]);
     expect([arr(get('d').min), arr(get('d').max)]).toEqual([le64(-100n), le64(5n)]);
     // decimal(38,2) is a 16-byte big-endian two's complement FIXED_LEN_BYTE_ARRAY
@@ -141,8 +145,12 @@ describe('writeParquet: column chunk statistics', () => {
       SELECT path_in_schema AS p, stats_min_value AS mn, stats_max_value AS mx, stats_null_count::INTEGER AS nc,
              min_is_exact AS mne, max_is_exact AS mxe
       FROM parquet_metadata('${path}')`);
-    const by = Object.fromEntries(rows.map((r) => [r['p'], [r['mn'], r['mx'], r['nc']]]));
-    const exact = Object.fromEntries(rows.map((r) => [r['p'], [r['mne'], r['mxe']]]));
+    const by: Record<string, unknown[]> = Object.fromEntries(
+      rows.map((r) => [String(r['p']), [r['mn'], r['mx'], r['nc']]]),
+    );
+    const exact: Record<string, unknown[]> = Object.fromEntries(
+      rows.map((r) => [String(r['p']), [r['mne'], r['mxe']]]),
+    );
     expect(by['i']).toEqual(['-2147483648', '2147483647', 4]);
     expect(by['d']).toEqual(['-1.00', '0.05', 6]);
     expect(by['dfix']).toEqual(['-10000000000000000000000000000.00', '1000000000000000000.00', 5]);
