@@ -22,15 +22,32 @@ export interface ScanOptions {
   partitionFilter?: (values: Row) => boolean;
   /** Zone for legacy zone-less timestamp partition values (Spark's session time zone). */
   sessionTimeZone?: string;
+  /** Data files read ahead concurrently (default 8). */
+  prefetchFiles?: number;
   /** Resolves absolute file URIs found in the log to a store and key. */
   resolveAbsolute?: (uri: string) => { store: ObjectStore; key: string } | undefined;
 }
 
 export async function* scanRows(snapshot: Snapshot, options: ScanOptions = {}): AsyncGenerator<Row> {
+  const selected: { add: Add; partition: Row }[] = [];
   for (const add of snapshot.files) {
     const partition = partitionValuesOf(snapshot, add, options.sessionTimeZone);
     if (options.partitionFilter && !options.partitionFilter(partition)) continue;
-    yield* readFileRows(snapshot, add, options, partition);
+    selected.push({ add, partition });
+  }
+  // Read ahead a few files so object-store and disk latency overlap; rows still come out in log order.
+  const window = Math.max(1, options.prefetchFiles ?? 8);
+  const inFlight: Promise<Row[]>[] = [];
+  let next = 0;
+  const launch = () => {
+    const item = selected[next++];
+    if (item) inFlight.push(readFileRows(snapshot, item.add, options, item.partition));
+  };
+  while (next < selected.length && inFlight.length < window) launch();
+  while (inFlight.length > 0) {
+    const rows = await (inFlight.shift() as Promise<Row[]>);
+    if (next < selected.length) launch();
+    yield* rows;
   }
 }
 
@@ -45,9 +62,13 @@ export function partitionValuesOf(snapshot: Snapshot, add: Add, sessionTimeZone?
   for (const column of snapshot.partitionColumns) {
     const f = findField(snapshot.schema.fields, column);
     if (!f) {
-      throw new DeltaError('CorruptLog', `partition column ${column} is not in the schema of ${snapshot.table}`, {
-        table: snapshot.table,
-      });
+      throw new DeltaError(
+        'CorruptLog',
+        `partition column ${column} is not in the schema of ${snapshot.table}`,
+        {
+          table: snapshot.table,
+        },
+      );
     }
     const raw = lookupPartitionValue(add.partitionValues, column);
     out[f.name] = parsePartitionValue(raw, f.type, column, sessionTimeZone ? { sessionTimeZone } : {});
@@ -55,7 +76,12 @@ export function partitionValuesOf(snapshot: Snapshot, add: Add, sessionTimeZone?
   return out;
 }
 
-async function* readFileRows(snapshot: Snapshot, add: Add, options: ScanOptions, partition: Row): AsyncGenerator<Row> {
+async function readFileRows(
+  snapshot: Snapshot,
+  add: Add,
+  options: ScanOptions,
+  partition: Row,
+): Promise<Row[]> {
   const { store, key } = locate(snapshot, add, options);
   const fields = selectedFields(snapshot, options.columns);
   const dataColumns = fields.filter((f) => !(f.name in partition)).map((f) => f.name);
@@ -63,19 +89,26 @@ async function* readFileRows(snapshot: Snapshot, add: Add, options: ScanOptions,
   try {
     raw = await readParquetObject(store, key, dataColumns);
   } catch (err) {
-    throw new DeltaError('DataFileError', `cannot read data file ${add.path} of ${snapshot.table}: ${String(err)}`, {
-      table: snapshot.table,
-      version: snapshot.version,
-      path: add.path,
-    }, { cause: err });
+    throw new DeltaError(
+      'DataFileError',
+      `cannot read data file ${add.path} of ${snapshot.table}: ${String(err)}`,
+      {
+        table: snapshot.table,
+        version: snapshot.version,
+        path: add.path,
+      },
+      { cause: err },
+    );
   }
-  for (const r of raw.rows) {
+  const out: Row[] = new Array<Row>(raw.rows.length);
+  raw.rows.forEach((r, i) => {
     const row: Row = {};
     for (const f of fields) {
       row[f.name] = f.name in partition ? partition[f.name] : convertValue(lookup(r, f.name), f.type);
     }
-    yield row;
-  }
+    out[i] = row;
+  });
+  return out;
 }
 
 function locate(snapshot: Snapshot, add: Add, options: ScanOptions): { store: ObjectStore; key: string } {
@@ -83,10 +116,14 @@ function locate(snapshot: Snapshot, add: Add, options: ScanOptions): { store: Ob
   if (resolved.kind === 'relative') return { store: snapshot.store, key: resolved.path };
   const located = options.resolveAbsolute?.(resolved.uri);
   if (!located) {
-    throw new DeltaError('DataFileError', `cannot resolve absolute data file path ${add.path} of ${snapshot.table}`, {
-      table: snapshot.table,
-      path: add.path,
-    });
+    throw new DeltaError(
+      'DataFileError',
+      `cannot resolve absolute data file path ${add.path} of ${snapshot.table}`,
+      {
+        table: snapshot.table,
+        path: add.path,
+      },
+    );
   }
   return located;
 }
@@ -95,16 +132,24 @@ function selectedFields(snapshot: Snapshot, columns: string[] | undefined): Stru
   if (!columns) return snapshot.schema.fields;
   return columns.map((c) => {
     const f = findField(snapshot.schema.fields, c);
-    if (!f) throw new DeltaError('InvalidArgument', `no column ${c} in ${snapshot.table}`, { table: snapshot.table });
+    if (!f)
+      throw new DeltaError('InvalidArgument', `no column ${c} in ${snapshot.table}`, {
+        table: snapshot.table,
+      });
     return f;
   });
 }
 
 function findField(fields: StructField[], name: string): StructField | undefined {
-  return fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  return (
+    fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase())
+  );
 }
 
-function lookupPartitionValue(values: Record<string, string | null>, column: string): string | null | undefined {
+function lookupPartitionValue(
+  values: Record<string, string | null>,
+  column: string,
+): string | null | undefined {
   if (column in values) return values[column];
   const lower = column.toLowerCase();
   for (const [k, v] of Object.entries(values)) if (k.toLowerCase() === lower) return v;
