@@ -15,6 +15,15 @@ const settingsSchema = z.object({
   LAKEHOUSE_SESSION_TIME_ZONE: z.string().default('UTC'),
   /** Print stack traces on CLI errors. */
   LAKEHOUSE_DEBUG: z.string().optional(),
+  /** Ingest (shared/ingest): Event Hub name and consumer group of the POS stream (the connection is the app setting named `PosEventHubConnection`). */
+  POS_EVENTHUB_NAME: z.string().min(1).default('pos-events'),
+  POS_EVENTHUB_CONSUMER_GROUP: z.string().min(1).default('$Default'),
+  /** Largest accepted event body (bytes) and HTTP request body (bytes). */
+  INGEST_MAX_EVENT_BYTES: z.coerce.number().int().positive().default(262_144),
+  INGEST_MAX_HTTP_BODY_BYTES: z.coerce.number().int().positive().default(4_194_304),
+  /** occurredAt window relative to the enqueued (or ingest) time. */
+  INGEST_FUTURE_TOLERANCE_SECONDS: z.coerce.number().int().nonnegative().default(300),
+  INGEST_MAX_EVENT_AGE_DAYS: z.coerce.number().int().positive().default(400),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -37,4 +46,14 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
 /** Connection string for `az://` URLs: the lake's own, else the Functions host storage. */
 export function lakeConnectionString(settings: Settings): string | undefined {
   return settings.LAKE_STORAGE_CONNECTION_STRING ?? settings.AzureWebJobsStorage;
+}
+
+/**
+ * Makes app settings visible to the app as environment variables, as the Functions host does; a
+ * variable already set in the environment wins unless `override`. Used by the local runtime only.
+ */
+export function publishAppSettings(values: Readonly<Record<string, string>>, override: ReadonlySet<string> = new Set()): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (override.has(key) || process.env[key] === undefined) process.env[key] = value;
+  }
 }
