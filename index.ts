@@ -4,4 +4,7 @@
  * `durable-functions` (`df.app.*`); the worker — or the embedded local runtime — then indexes them.
  * Add one import line per registration module.
  */
+import './functions/ingest-eventhub.js';
+import './functions/ingest-http.js';
+import './functions/maintenance-timers.js';
 export {};

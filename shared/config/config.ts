@@ -24,6 +24,13 @@ const settingsSchema = z.object({
   /** occurredAt window relative to the enqueued (or ingest) time. */
   INGEST_FUTURE_TOLERANCE_SECONDS: z.coerce.number().int().nonnegative().default(300),
   INGEST_MAX_EVENT_AGE_DAYS: z.coerce.number().int().positive().default(400),
+  /** Maintenance timers (NCRONTAB, 6 fields, UTC) and compaction targets. */
+  MAINTENANCE_BRONZE_COMPACT_SCHEDULE: z.string().min(1).default('0 5 * * * *'),
+  MAINTENANCE_GOLD_COMPACT_SCHEDULE: z.string().min(1).default('0 30 4 * * *'),
+  MAINTENANCE_VACUUM_SCHEDULE: z.string().min(1).default('0 0 5 * * *'),
+  BRONZE_TARGET_FILE_SIZE_BYTES: z.coerce.number().int().positive().default(134_217_728),
+  GOLD_TARGET_FILE_SIZE_BYTES: z.coerce.number().int().positive().default(33_554_432),
+  MAINTENANCE_MAX_BYTES_PER_RUN: z.coerce.number().int().positive().default(2_147_483_648),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -41,7 +41,12 @@ export async function* scanRows(snapshot: Snapshot, options: ScanOptions = {}): 
   let next = 0;
   const launch = () => {
     const item = selected[next++];
-    if (item) inFlight.push(readFileRows(snapshot, item.add, options, item.partition));
+    if (!item) return;
+    const read = readFileRows(snapshot, item.add, options, item.partition);
+    // Read-ahead results may be abandoned (the consumer stops, or an earlier file fails): their
+    // rejections are observed here and re-thrown only when their turn comes.
+    read.catch(() => undefined);
+    inFlight.push(read);
   };
   while (next < selected.length && inFlight.length < window) launch();
   while (inFlight.length > 0) {
