@@ -171,7 +171,7 @@ async function lastProcessedVersions(lake: ObjectStore, job: MaintenanceJob): Pr
     const at = r.started_at as bigint;
     if ((latest.get(table) ?? -1n) <= at) {
       latest.set(table, at);
-      out.set(table, Number(r.version_after as bigint));
+      out.set(table, Number(r.version_after));
     }
   }
   return out;
