@@ -31,6 +31,10 @@ const settingsSchema = z.object({
   BRONZE_TARGET_FILE_SIZE_BYTES: z.coerce.number().int().positive().default(134_217_728),
   GOLD_TARGET_FILE_SIZE_BYTES: z.coerce.number().int().positive().default(33_554_432),
   MAINTENANCE_MAX_BYTES_PER_RUN: z.coerce.number().int().positive().default(2_147_483_648),
+  /** Batch pipeline: nightly schedule and step engines (local = embedded loader / DuckDB). */
+  PIPELINE_NIGHTLY_SCHEDULE: z.string().min(1).default('0 0 2 * * *'),
+  PIPELINE_LOAD_ENGINE: z.enum(['local', 'adf']).default('local'),
+  PIPELINE_TRANSFORM_ENGINE: z.enum(['local', 'databricks']).default('local'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
