@@ -8,7 +8,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { BATCH_PIPELINE } from '../orchestrations/names.js';
-import type { RunKind } from '../orchestrations/names.js';
 import { loadSettings } from '../shared/config/config.js';
 import { defaultBusinessDate, parseBusinessDate, startPipelineRun } from '../shared/pipeline/start-run.js';
 
