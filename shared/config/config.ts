@@ -35,6 +35,26 @@ const settingsSchema = z.object({
   PIPELINE_NIGHTLY_SCHEDULE: z.string().min(1).default('0 0 2 * * *'),
   PIPELINE_LOAD_ENGINE: z.enum(['local', 'adf']).default('local'),
   PIPELINE_TRANSFORM_ENGINE: z.enum(['local', 'databricks']).default('local'),
+  /** Landing zone the batch load reads (stores.csv, products.csv, history/…): folder or az:// URL. */
+  LANDING_URL: z.string().min(1).default('.local/landing'),
+  /** Key for the keyed HMAC that pseudonymises customer ids (a Key Vault reference in Azure). */
+  PSEUDONYMIZATION_KEY: z.string().min(16).optional(),
+  /** Azure Data Factory running the batch-load pipeline (PIPELINE_LOAD_ENGINE=adf). */
+  ADF_SUBSCRIPTION_ID: z.string().optional(),
+  ADF_RESOURCE_GROUP: z.string().optional(),
+  ADF_FACTORY_NAME: z.string().optional(),
+  ADF_SOURCE: z.string().min(1).default('pos-backoffice'),
+  /** Azure Databricks job running Silver/Gold (PIPELINE_TRANSFORM_ENGINE=databricks). */
+  DATABRICKS_WORKSPACE_URL: z.string().url().optional(),
+  DATABRICKS_JOB_ID: z.coerce.number().int().positive().optional(),
+  /** Optional PAT (Key Vault reference); without it the managed identity gets an Entra ID token. */
+  DATABRICKS_TOKEN: z.string().optional(),
+}).superRefine((s, ctx) => {
+  const need = (keys: (keyof typeof s)[], why: string) => {
+    for (const key of keys) if (s[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required when ${why}` });
+  };
+  if (s.PIPELINE_LOAD_ENGINE === 'adf') need(['ADF_SUBSCRIPTION_ID', 'ADF_RESOURCE_GROUP', 'ADF_FACTORY_NAME'], 'PIPELINE_LOAD_ENGINE=adf');
+  if (s.PIPELINE_TRANSFORM_ENGINE === 'databricks') need(['DATABRICKS_WORKSPACE_URL', 'DATABRICKS_JOB_ID'], 'PIPELINE_TRANSFORM_ENGINE=databricks');
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
