@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-const settingsSchema = z.object({
+const baseSchema = z.object({
   /** Lake root: a local folder, `file:///…`, `az://container/prefix` or `abfss://…`. */
   LAKE_URL: z.string().min(1).default('.local/lake'),
   /** Storage connection string for `az://` lake URLs (Azurite locally). */
@@ -49,7 +49,9 @@ const settingsSchema = z.object({
   DATABRICKS_JOB_ID: z.coerce.number().int().positive().optional(),
   /** Optional PAT (Key Vault reference); without it the managed identity gets an Entra ID token. */
   DATABRICKS_TOKEN: z.string().optional(),
-}).superRefine((s, ctx) => {
+});
+
+const settingsSchema = baseSchema.superRefine((s, ctx) => {
   const need = (keys: (keyof typeof s)[], why: string) => {
     for (const key of keys) if (s[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required when ${why}` });
   };
@@ -58,6 +60,9 @@ const settingsSchema = z.object({
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Every app setting the code reads (infra/ sets the same names; tests hold both lists equal). */
+export const SETTING_NAMES: readonly string[] = Object.keys(baseSchema.shape);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
