@@ -8,14 +8,17 @@ import { createCliContext } from './context.js';
 import { UsageError } from './output.js';
 import { tableCommand } from './table-command.js';
 import { runCommand } from './run-command.js';
+import { simulateCommand } from './simulate-command.js';
+import { ingestCommand } from './ingest-command.js';
 
 const HELP = `Usage: lakehouse <command> [options]
 
 Commands:
   table scan|history|files|stats <table-url>   inspect a Delta table (see: lakehouse table --help)
+  table compact|checkpoint|vacuum <table-url>   maintain a Delta table
+  simulate --seed N --stores N --events N --out DIR   generate POS traffic, master data and history
+  ingest --from events.jsonl --lake URL         land events in Bronze exactly once (same path as Event Hubs)
   run                                           the local pipeline (what \`npm start\` runs)
-
-Coming with their issues: simulate, ingest, run pipeline, dq validate, table compact|checkpoint|vacuum.
 
 Options:
   -h, --help   show this help`;
@@ -32,6 +35,10 @@ export async function main(argv: string[]): Promise<number> {
       return tableCommand(rest, ctx);
     case 'run':
       return runCommand(rest, ctx);
+    case 'simulate':
+      return simulateCommand(rest, ctx);
+    case 'ingest':
+      return ingestCommand(rest, ctx);
     default:
       throw new UsageError(`unknown command ${command}\n\n${HELP}`);
   }
