@@ -1,0 +1,182 @@
+/**
+ * Benchmark: the Bronze landing use case vs DuckDB on the same POS batches, and commit contention.
+ *
+ *   npx tsc -p tsconfig.build.json && node dist/bench/ingest.js [--runs 5] [--sizes 100,1000,10000] [--partitions 8,32]
+ *
+ * Part 1, per batch size (simulator events, valid, as JSON text lines — what `lakehouse ingest` and
+ * HTTP hand over; the Event Hub path gets host-parsed objects and skips JSON.parse):
+ * - ours:   landBatch = decode + zod validation + Bronze columns + snappy Parquet + one Delta commit
+ *           with txn on a local folder (fsync'd data file and commit, snapshot load included);
+ * - duckdb: COPY (SELECT … FROM read_json(<batch>.ndjson, columns={typed key columns, lines and
+ *           tenders as JSON})) TO parquet (snappy) — no validation, no commit, file already on disk.
+ * events/s/core = events / CPU seconds of the process (user+system, so DuckDB's threads count too).
+ * Median of --runs after one warm-up; ratio = ours / duckdb (higher is better for us).
+ *
+ * Part 2: P partitions land batches of 100 events concurrently into one table (local folder, one
+ * process), 'grouped' (shared ports: in-process group commit) and 'separate' (a store object per
+ * partition: every partition races in the Delta log, as separate instances would); reports commit
+ * attempts per commit (lost version races), txn conflicts and commit rate.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { LocalFsStore } from '../shared/delta/storage/local-fs-store.js';
+import { loadSettings } from '../shared/config/config.js';
+import { landPorts } from '../shared/ingest/compose.js';
+import { landBatch, type LandResult } from '../shared/ingest/land-batch.js';
+import { simulatePosTraffic } from '../shared/ingest/simulator/pos-traffic.js';
+
+interface Args {
+  runs: number;
+  sizes: number[];
+  partitions: number[];
+  batchesPerPartition: number;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { runs: 5, sizes: [100, 1000, 10_000], partitions: [8, 32], batchesPerPartition: 10 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value = ''] = [argv[i], argv[i + 1]];
+    const list = value.split(',').map(Number);
+    if (flag === '--runs') args.runs = Number(value);
+    else if (flag === '--sizes') args.sizes = list;
+    else if (flag === '--partitions') args.partitions = list;
+    else if (flag === '--batches') args.batchesPerPartition = Number(value);
+    else
+      throw new Error(
+        `usage: ingest [--runs N] [--sizes a,b] [--partitions a,b] [--batches N] (bad ${flag})`,
+      );
+  }
+  return args;
+}
+
+const DUCK_COLUMNS =
+  "{schemaVersion:'INTEGER', eventId:'VARCHAR', eventType:'VARCHAR', transactionId:'VARCHAR', storeId:'VARCHAR', registerId:'VARCHAR', " +
+  "cashierId:'VARCHAR', occurredAt:'TIMESTAMPTZ', currency:'VARCHAR', lines:'JSON', tenders:'JSON', subtotal:'DECIMAL(18,2)', " +
+  "tax:'DECIMAL(18,2)', total:'DECIMAL(18,2)', customerId:'VARCHAR', loyaltyPoints:'BIGINT', originalTransactionId:'VARCHAR'}";
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
+  const settings = loadSettings({ INGEST_MAX_EVENT_AGE_DAYS: '3650' });
+  try {
+    const maxSize = Math.max(...args.sizes);
+    const sim = simulatePosTraffic({
+      seed: 1,
+      stores: 50,
+      events: maxSize * (args.runs + 1),
+      rates: { malformed: 0, duplicate: 0 },
+    });
+    const lines = sim.events.map((e) => e.body);
+    const instance = await DuckDBInstance.create(':memory:');
+    const con = await instance.connect();
+    const threads = (await con.runAndReadAll(`SELECT current_setting('threads') AS t`)).getRowObjectsJson()[0]
+      ?.t;
+    console.log(
+      `node ${process.version}, DuckDB threads ${JSON.stringify(threads)}, runs ${args.runs} (median, after 1 warm-up)\n`,
+    );
+    console.log('batch   ours ev/s/core   duckdb ev/s/core   ratio   ours ms (wall)   duckdb ms (wall)');
+    for (const size of args.sizes) {
+      const lake = new LocalFsStore(join(dir, `lake-${size}`));
+      const ports = landPorts(lake, settings);
+      const ours: { cpu: number; wall: number }[] = [];
+      const duck: { cpu: number; wall: number }[] = [];
+      for (let r = 0; r <= args.runs; r++) {
+        const batch = lines.slice(r * size, (r + 1) * size);
+        const file = join(dir, `batch-${size}-${r}.ndjson`);
+        writeFileSync(file, batch.join('\n') + '\n');
+        const positions = batch.map((_, i) => ({ sequenceNumber: r * size + i }));
+        const o = await measure(() =>
+          landBatch(ports, batch, { source: 'file', streamId: 'bench', partitionId: '0', positions }),
+        );
+        const d = await measure(() =>
+          con.run(
+            `COPY (SELECT * FROM read_json('${file}', format='newline_delimited', columns=${DUCK_COLUMNS})) TO '${join(dir, `duck-${size}-${r}.parquet`)}' (FORMAT parquet, COMPRESSION snappy)`,
+          ),
+        );
+        if (r > 0) {
+          ours.push(o);
+          duck.push(d);
+        }
+      }
+      const oc = median(ours.map((x) => x.cpu));
+      const dc = median(duck.map((x) => x.cpu));
+      const ow = median(ours.map((x) => x.wall));
+      const dw = median(duck.map((x) => x.wall));
+      console.log(
+        `${String(size).padStart(5)}   ${fmt(size / oc).padStart(14)}   ${fmt(size / dc).padStart(16)}   ${(dc / oc).toFixed(2).padStart(5)}x   ${ow.toFixed(1).padStart(14)}   ${dw.toFixed(1).padStart(16)}`,
+      );
+    }
+    con.closeSync();
+
+    console.log('\nconcurrent partitions → one table (local folder), batches of 100 events');
+    console.log(
+      'partitions mode   appends   Delta commits   mean group   attempts/commit (mean p95 max)   commits that lost ≥1 race   txn conflicts   commits/s   events/s',
+    );
+    for (const p of args.partitions)
+      for (const separate of [false, true]) {
+        const lake = new LocalFsStore(join(dir, `conc-${p}-${String(separate)}`));
+        const ports = landPorts(lake, settings);
+        // separate: one store object per partition = one group committer each, like separate instances.
+        const partPorts = Array.from({ length: p }, () =>
+          separate ? landPorts(new LocalFsStore(lake.root), settings) : ports,
+        );
+        await landBatch(ports, [], { source: 'file' }); // create the tables outside the measurement
+        const results: LandResult[] = [];
+        const started = performance.now();
+        await Promise.all(
+          Array.from({ length: p }, async (_, part) => {
+            for (let b = 0; b < args.batchesPerPartition; b++) {
+              const batch = lines
+                .slice(((part * args.batchesPerPartition + b) * 100) % (lines.length - 100))
+                .slice(0, 100);
+              const positions = batch.map((_, i) => ({ sequenceNumber: b * 100 + i }));
+              results.push(
+                await landBatch(partPorts[part] ?? ports, batch, {
+                  source: 'eventhub',
+                  streamId: `cg-${part}`,
+                  partitionId: String(part),
+                  positions,
+                }),
+              );
+            }
+          }),
+        );
+        const seconds = (performance.now() - started) / 1000;
+        const appends = results.flatMap((r) => r.commits);
+        // One entry per Delta commit (members of a group commit report the same version).
+        const commits = [...new Map(appends.map((c) => [`${c.table}@${String(c.version)}`, c])).values()];
+        const attempts = commits.map((c) => c.attempts).sort((a, b) => a - b);
+        const lost = commits.filter((c) => c.attempts > 1).length;
+        const txn = appends.reduce((n, c) => n + c.txnConflicts, 0);
+        const mean = attempts.reduce((a, b) => a + b, 0) / attempts.length;
+        const p95 = attempts[Math.floor(attempts.length * 0.95)] ?? 0;
+        console.log(
+          `${`${p} ${separate ? 'separate' : 'grouped'}`.padStart(14)}   ${String(appends.length).padStart(7)}   ${String(commits.length).padStart(13)}   ${(appends.length / commits.length).toFixed(1).padStart(10)}   ${mean.toFixed(2).padStart(12)} ${String(p95).padStart(4)} ${String(attempts[attempts.length - 1]).padStart(4)}   ${`${lost} (${((100 * lost) / commits.length).toFixed(0)}%)`.padStart(25)}   ${String(txn).padStart(13)}   ${(commits.length / seconds).toFixed(0).padStart(9)}   ${fmt(results.reduce((n, r) => n + r.landed, 0) / seconds).padStart(8)}`,
+        );
+      }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measure(fn: () => Promise<unknown>): Promise<{ cpu: number; wall: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { cpu: (cpu.user + cpu.system) / 1e6, wall };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+function fmt(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
+}
+
+await main();

@@ -1,0 +1,114 @@
+/**
+ * `POST /api/events` → Bronze, through the same landing use case as the Event Hub trigger.
+ * Body: one event, a JSON array of events, or NDJSON; at most INGEST_MAX_HTTP_BODY_BYTES (413 above,
+ * 400 when unparseable). Answers 202 with counts and every rejection with its reason codes.
+ *
+ * Idempotency by eventId: HTTP has no stream position, so there is no txn watermark. Within a request
+ * a repeated eventId lands once; across requests (client retries) Bronze may hold the same eventId more
+ * than once and Silver keeps the first landed row per eventId (DESIGN.md "Ingest").
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { ingestRuntime } from '../shared/ingest/compose.js';
+import { splitHttpBody } from '../shared/ingest/http-events.js';
+import { landBatch } from '../shared/ingest/land-batch.js';
+
+export async function ingestHttpHandler(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const { settings, ports } = ingestRuntime();
+  const limit = settings.INGEST_MAX_HTTP_BODY_BYTES;
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) return tooLarge(limit);
+  const bytes = await readLimited(request, limit);
+  if (bytes === 'too-large') return tooLarge(limit);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return problem(400, 'the request body is not valid UTF-8');
+  }
+  const split = splitHttpBody(text);
+  if (!split.ok) return problem(400, split.message);
+  const { unique, duplicates } = dedupeByEventId(split.events);
+  try {
+    const result = await landBatch(
+      ports,
+      unique.map((u) => u.event),
+      { source: 'http', requestId: context.invocationId },
+    );
+    const rejections = result.outcomes.flatMap((o) =>
+      o.status === 'quarantined'
+        ? [{ index: unique[o.index]?.index ?? o.index, eventId: o.eventId, reasons: o.reasons }]
+        : [],
+    );
+    return {
+      status: 202,
+      jsonBody: {
+        received: split.events.length,
+        accepted: result.landed,
+        rejected: result.quarantined,
+        duplicates,
+        rejections,
+      },
+    };
+  } catch (err) {
+    context.error(`ingest failed: ${err instanceof Error ? err.message : String(err)}`);
+    return problem(503, 'the lake is unavailable; retry later (the request is idempotent by eventId)');
+  }
+}
+
+/** Drops later events of the request whose eventId was already seen in it. */
+function dedupeByEventId(events: unknown[]): {
+  unique: { index: number; event: unknown }[];
+  duplicates: number;
+} {
+  const seen = new Set<string>();
+  const unique: { index: number; event: unknown }[] = [];
+  events.forEach((event, index) => {
+    const id = eventIdOf(event);
+    if (id !== undefined) {
+      if (seen.has(id)) return;
+      seen.add(id);
+    }
+    unique.push({ index, event });
+  });
+  return { unique, duplicates: events.length - unique.length };
+}
+
+function eventIdOf(event: unknown): string | undefined {
+  if (typeof event === 'object' && event !== null && !Array.isArray(event)) {
+    const id = (event as Record<string, unknown>).eventId;
+    return typeof id === 'string' ? id : undefined;
+  }
+  if (typeof event === 'string') return /"eventId"\s*:\s*"([^"\\]{1,64})"/.exec(event)?.[1];
+  return undefined;
+}
+
+async function readLimited(request: HttpRequest, limit: number): Promise<Uint8Array | 'too-large'> {
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    const bytes = chunk instanceof Uint8Array ? chunk : new TextEncoder().encode(String(chunk));
+    size += bytes.byteLength;
+    if (size > limit) return 'too-large';
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(limit: number): HttpResponseInit {
+  return problem(413, `the request body exceeds ${limit} bytes; send smaller batches`);
+}
+
+function problem(status: number, message: string): HttpResponseInit {
+  return { status, jsonBody: { error: message } };
+}
+
+app.http('ingest-http', {
+  methods: ['POST'],
+  authLevel: 'function',
+  route: 'events',
+  handler: ingestHttpHandler,
+});

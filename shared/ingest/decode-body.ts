@@ -1,0 +1,162 @@
+/**
+ * Turns one delivered event body into a JSON object, whatever shape the host handed over, and never
+ * throws. The Functions host delivers Event Hub bodies as strings that `@azure/functions` has already
+ * `JSON.parse`d when it could (objects, numbers, booleans), `Buffer`s for binary data, and plain
+ * strings otherwise; the CLI and HTTP paths hand over text.
+ *
+ * The raw body is kept for the quarantine table: text as it arrived ('utf8'), bytes that are not UTF-8
+ * as 'base64', and text with lone surrogates (unwritable as UTF-8) as a JSON string literal ('json').
+ * An already-parsed object's raw text is its re-serialisation: the host kept no other.
+ */
+import type { Rejection } from './reason-codes.js';
+import { rejection } from './reason-codes.js';
+
+export type RawEncoding = 'utf8' | 'base64' | 'json';
+
+export interface RawBody {
+  encoding: RawEncoding;
+  body: string;
+  /** Only the first `maxBytes` (characters or bytes) of an oversized body are kept. */
+  truncated?: boolean;
+}
+
+export type Decoded =
+  | { ok: true; value: Record<string, unknown>; rawText: string }
+  | { ok: false; rejection: Rejection; raw: RawBody };
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export function decodeBody(body: unknown, maxBytes: number): Decoded {
+  if (body instanceof Uint8Array) return decodeBytes(body, maxBytes);
+  if (body instanceof ArrayBuffer) return decodeBytes(new Uint8Array(body), maxBytes);
+  if (typeof body === 'string') return decodeText(body, maxBytes);
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(body);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined)
+      return fail('body_not_json', 'the object cannot be serialised as JSON', {
+        encoding: 'utf8',
+        body: safeString(body),
+      });
+    if (utf8Length(text, maxBytes) > maxBytes) return tooLarge(text, maxBytes);
+    if (LONE_SURROGATE.test(text))
+      return fail('body_not_utf8', 'the body contains unpaired UTF-16 surrogates', {
+        encoding: 'json',
+        body: JSON.stringify(text),
+      });
+    return { ok: true, value: body as Record<string, unknown>, rawText: text };
+  }
+  let text: string;
+  try {
+    text = body === undefined ? '' : (JSON.stringify(body) ?? safeString(body));
+  } catch {
+    text = safeString(body);
+  }
+  if (
+    body === undefined ||
+    typeof body === 'function' ||
+    typeof body === 'symbol' ||
+    typeof body === 'bigint'
+  ) {
+    return fail('body_not_json', `the body is ${body === undefined ? 'empty' : `a ${typeof body}`}`, {
+      encoding: 'utf8',
+      body: text,
+    });
+  }
+  const kind = Array.isArray(body) ? 'array' : body === null ? 'null' : typeof body;
+  const head = truncate(text, maxBytes);
+  const raw: RawBody = LONE_SURROGATE.test(head)
+    ? { encoding: 'json', body: JSON.stringify(head), truncated: head.length < text.length }
+    : { encoding: 'utf8', body: head, truncated: head.length < text.length };
+  return fail('body_not_object', `the body is JSON ${kind}, not an object`, raw);
+}
+
+function decodeBytes(bytes: Uint8Array, maxBytes: number): Decoded {
+  if (bytes.byteLength > maxBytes) {
+    const head = Buffer.from(bytes.subarray(0, maxBytes)).toString('base64');
+    return fail('body_too_large', `${bytes.byteLength} bytes > limit ${maxBytes}`, {
+      encoding: 'base64',
+      body: head,
+      truncated: true,
+    });
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return fail('body_not_utf8', 'the body bytes are not valid UTF-8', {
+      encoding: 'base64',
+      body: Buffer.from(bytes).toString('base64'),
+    });
+  }
+  return parseText(text);
+}
+
+function decodeText(text: string, maxBytes: number): Decoded {
+  if (utf8Length(text, maxBytes) > maxBytes) return tooLarge(text, maxBytes);
+  if (LONE_SURROGATE.test(text))
+    return fail('body_not_utf8', 'the body contains unpaired UTF-16 surrogates', {
+      encoding: 'json',
+      body: JSON.stringify(text),
+    });
+  return parseText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+}
+
+function parseText(text: string): Decoded {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return fail('body_not_json', err instanceof Error ? err.message : 'invalid JSON', {
+      encoding: 'utf8',
+      body: text,
+    });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return fail(
+      'body_not_object',
+      `the body is JSON ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}, not an object`,
+      { encoding: 'utf8', body: text },
+    );
+  }
+  return { ok: true, value: value as Record<string, unknown>, rawText: text };
+}
+
+function tooLarge(text: string, maxBytes: number): Decoded {
+  const head = truncate(text, maxBytes);
+  const raw: RawBody = LONE_SURROGATE.test(head)
+    ? { encoding: 'json', body: JSON.stringify(head), truncated: true }
+    : { encoding: 'utf8', body: head, truncated: true };
+  return fail('body_too_large', `more than ${maxBytes} bytes`, raw);
+}
+
+function fail(code: Rejection['code'], detail: string, raw: RawBody): Decoded {
+  return { ok: false, rejection: rejection(code, '', `${rejection(code, '').message}: ${detail}`), raw };
+}
+
+/** UTF-8 byte length, computed exactly only when it can matter (bytes ≥ UTF-16 units ≥ bytes / 3). */
+function utf8Length(text: string, maxBytes: number): number {
+  if (text.length > maxBytes) return text.length;
+  if (text.length * 3 <= maxBytes) return text.length;
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** The first `maxChars` UTF-16 units, without splitting a surrogate pair. */
+function truncate(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const cut = text.slice(0, maxChars);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

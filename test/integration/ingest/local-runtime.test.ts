@@ -1,0 +1,164 @@
+/**
+ * Through the real registration path: the local runtime loads the ingest functions with the worker
+ * stand-in and the repo's host.json / local.settings.json, its in-process Event Hub delivers batches
+ * with the host's trigger metadata, and its HTTP host serves POST /api/events with function keys.
+ * Redelivering every partition from the start (checkpoints deleted) lands nothing new.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ContainerClient } from '@azure/storage-blob';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startAzurite, type Azurite } from '../../../shared/local/azurite.js';
+import { startLocalRuntime, type LocalRuntimeOptions } from '../../../shared/local/runtime.js';
+import { CHECKPOINT_CONTAINER } from '../../../shared/local/event-hub/checkpoint-store.js';
+import { VirtualClock } from '../../../shared/local/clock.js';
+import { LocalFsStore } from '../../../shared/delta/storage/local-fs-store.js';
+import { prefixed } from '../../../shared/delta/storage/prefixed-store.js';
+import { validEvent } from '../../unit/ingest/fixtures.js';
+import { failingCommits, rowsOf } from './helpers.js';
+import { landPorts, setIngestRuntime } from '../../../shared/ingest/compose.js';
+import { loadSettings } from '../../../shared/config/config.js';
+
+const entry = new URL('./ingest-app.ts', import.meta.url).pathname;
+const repoRoot = path.resolve(path.dirname(entry), '../../..');
+
+describe('ingest through the local runtime', () => {
+  let azurite: Azurite;
+  let options: LocalRuntimeOptions;
+  let lake: string;
+
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    lake = fs.mkdtempSync(path.join(os.tmpdir(), 'ingest-rt-'));
+    options = {
+      entry,
+      appDir: repoRoot,
+      port: 0,
+      timers: false,
+      azurite: { connectionString: azurite.connectionString },
+      settings: {
+        LAKE_URL: lake,
+        POS_EVENTHUB_NAME: 'pos-events',
+        POS_EVENTHUB_CONSUMER_GROUP: 'bronze',
+        PosEventHubConnection:
+          'Endpoint=sb://pos-ns.servicebus.windows.net/;SharedAccessKeyName=local;SharedAccessKey=x',
+      },
+      hostJson: { version: '2.0', extensions: { eventHubs: { maxEventBatchSize: 25 } } },
+      eventHubPartitions: 4,
+    };
+  });
+  afterAll(async () => {
+    await azurite?.stop();
+  });
+
+  test('indexes both functions as registered', async () => {
+    const runtime = await startLocalRuntime(options);
+    try {
+      const hub = runtime.functions.find((f) => f.name === 'ingest-eventhub');
+      expect(hub).toMatchObject({
+        triggerType: 'eventHubTrigger',
+        connection: 'PosEventHubConnection',
+        eventHubName: 'pos-events',
+        consumerGroup: 'bronze',
+        cardinality: 'many',
+      });
+      expect(runtime.functions.find((f) => f.name === 'ingest-http')).toMatchObject({
+        triggerType: 'httpTrigger',
+      });
+    } finally {
+      await runtime.stop();
+    }
+  });
+
+  test('events land exactly once; HTTP answers 202 with function keys; full redelivery lands nothing', async () => {
+    const runtime = await startLocalRuntime(options);
+    const stores = ['S0001', 'S0002', 'S0003', 'S0004', 'S0005', 'S0006'];
+    const bodies: string[] = [];
+    try {
+      for (let i = 0; i < 120; i++) {
+        const body =
+          i % 10 === 3
+            ? 'not json'
+            : i % 10 === 7
+              ? JSON.stringify(validEvent({ currency: 'EURO' }))
+              : JSON.stringify(validEvent({ storeId: stores[i % stores.length] }));
+        bodies.push(body);
+        await runtime.eventHub.send([body], {
+          eventHubName: 'pos-events',
+          partitionKey: stores[i % stores.length] ?? 'S0001',
+        });
+      }
+      await runtime.eventHub.waitUntilDrained({ timeoutMs: 60_000 });
+
+      const url = `${runtime.baseUrl}/api/events`;
+      const ndjson = [JSON.stringify(validEvent()), '{"oops"'].join('\n');
+      expect((await fetch(url, { method: 'POST', body: ndjson })).status).toBe(401);
+      const res = await fetch(`${url}?code=${runtime.keys.functionKey}`, { method: 'POST', body: ndjson });
+      expect(res.status).toBe(202);
+      expect(await res.json()).toMatchObject({ received: 2, accepted: 1, rejected: 1 });
+    } finally {
+      await runtime.stop();
+    }
+
+    const root = new LocalFsStore(lake);
+    const bronze = prefixed(root, 'bronze/pos_events');
+    const quarantine = prefixed(root, 'bronze/pos_events_quarantine');
+    const check = async () => {
+      const b = (await rowsOf(bronze)).filter((r) => r.source === 'eventhub');
+      const q = (await rowsOf(quarantine)).filter((r) => r.source === 'eventhub');
+      const keys = [...b, ...q].map((r) => `${String(r.eh_partition)}#${String(r.eh_sequence_number)}`);
+      expect(new Set(keys).size).toBe(bodies.length);
+      expect([b.length, q.length]).toEqual([96, 24]);
+      expect(
+        b.every(
+          (r) =>
+            String(r.stream_id).startsWith('eh-pos-events-bronze-') &&
+            r.eh_enqueued_time !== null &&
+            typeof r.eh_partition_key === 'string',
+        ),
+      ).toBe(true);
+      return { b: b.length, q: q.length };
+    };
+    const first = await check();
+
+    // Every checkpoint gone: the next start redelivers each partition from its first event.
+    const checkpoints = new ContainerClient(azurite.connectionString, CHECKPOINT_CONTAINER);
+    for await (const blob of checkpoints.listBlobsFlat()) await checkpoints.deleteBlob(blob.name);
+    const again = await startLocalRuntime(options);
+    try {
+      await again.eventHub.waitUntilDrained({ timeoutMs: 60_000 });
+    } finally {
+      await again.stop();
+    }
+    expect(await check()).toEqual(first);
+  });
+
+  test('a crash before the Bronze commit: the host retry policy re-invokes the batch, nothing lost or duplicated', async () => {
+    // Enqueued times come from this clock and are the reference for the occurredAt window.
+    const runtime = await startLocalRuntime({
+      ...options,
+      virtualClock: new VirtualClock(Date.parse('2026-11-25T15:00:00Z')),
+    });
+    const lake2 = new LocalFsStore(fs.mkdtempSync(path.join(os.tmpdir(), 'ingest-rt-crash-')));
+    const settings = loadSettings();
+    const ports = landPorts(lake2, settings);
+    const failing = failingCommits(ports.bronze);
+    setIngestRuntime({ settings, ports: { ...ports, bronze: failing } });
+    try {
+      const bodies = Array.from({ length: 10 }, (_, i) => (i === 4 ? '{' : JSON.stringify(validEvent())));
+      await runtime.eventHub.send(bodies, { eventHubName: 'pos-events', partitionId: '2' });
+      for (let i = 0; i < 50 && failing.failures === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(failing.failures).toBe(1);
+      await runtime.virtualClock?.advance(2_000); // the registration's retry: exponential from 2 s
+      await runtime.eventHub.waitUntilDrained({ timeoutMs: 30_000 });
+    } finally {
+      await runtime.stop();
+      setIngestRuntime(undefined);
+    }
+    const b = await rowsOf(ports.bronze);
+    const q = await rowsOf(ports.quarantine);
+    expect([b.length, q.length]).toEqual([9, 1]);
+    expect(new Set(b.map((r) => r.eh_sequence_number)).size).toBe(9);
+  });
+});
