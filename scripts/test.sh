@@ -11,6 +11,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "Python venv (Spark, delta-rs, great_expectations)"
 bash scripts/setup-python.sh
 
+step "Chromium (Data Docs rendering test)"
+bash scripts/setup-chromium.sh
+
 step "Build"
 npm run build --silent
 

@@ -10,6 +10,7 @@ import { tableCommand } from './table-command.js';
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { ingestCommand } from './ingest-command.js';
+import { dqCommand } from './dq-command.js';
 
 const HELP = `Usage: lakehouse <command> [options]
 
@@ -18,6 +19,7 @@ Commands:
   table compact|checkpoint|vacuum <table-url>   maintain a Delta table
   simulate --seed N --stores N --events N --out DIR   generate POS traffic, master data and history
   ingest --from events.jsonl --lake URL         land events in Bronze exactly once (same path as Event Hubs)
+  dq validate --suite suite.json <table-url>    Great Expectations-shaped validation result as JSON
   run                                           the local pipeline (what \`npm start\` runs)
 
 Options:
@@ -39,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
       return simulateCommand(rest, ctx);
     case 'ingest':
       return ingestCommand(rest, ctx);
+    case 'dq':
+      return dqCommand(rest, ctx);
     default:
       throw new UsageError(`unknown command ${command}\n\n${HELP}`);
   }

@@ -1,51 +1,66 @@
 /**
- * `lakehouse run` (what `npm start` runs): the local pipeline on embedded defaults.
+ * `lakehouse run` (what `npm start` runs): the whole pipeline locally, on embedded defaults.
  *
- * Today it exercises what has landed — the Delta library on a local or Azurite lake: it lands a
- * deterministic stream of sample POS receipts into `bronze/pos_events` as exactly-once commits (one
- * `txn` per simulated partition), checkpoints, and prints a summary read back from the table. It says
- * which parts of the pipeline are not built yet instead of pretending.
+ * It starts Azurite and the embedded Functions runtime on the app's real registrations, writes the
+ * simulated stores' master data and history to the landing folder, streams simulated POS traffic into
+ * the in-process Event Hub (the Event Hub function lands it in Bronze exactly once), runs the batch
+ * orchestration (load, Silver/Gold, DQ, publish) at start and again after the stream drains, compacts
+ * Bronze with the maintenance timer, and prints a summary that checks exactly-once landing. Ctrl-C stops
+ * cleanly: in-flight batches finish and checkpoint, or are redelivered on the next start.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createTable, appendBatch } from '../delta/table.js';
 import { loadSnapshot } from '../delta/snapshot/snapshot.js';
 import { scanRows } from '../delta/read/scan.js';
 import { prefixed } from '../delta/storage/prefixed-store.js';
-import { BRONZE_SAMPLE_SCHEMA, sampleReceipts } from './sample-receipts.js';
+import type { ObjectStore } from '../delta/storage/object-store.js';
+import { DeltaError } from '../delta/errors.js';
+import { numRecords } from '../delta/table.js';
+import { simulatePosTraffic, DEFAULT_SIMULATION } from '../ingest/simulator/pos-traffic.js';
+import type { Simulation } from '../ingest/simulator/pos-traffic.js';
+import { BRONZE_TABLE, QUARANTINE_TABLE } from '../ingest/bronze-tables.js';
+import { startLocalRuntime } from '../local/runtime.js';
+import type { LocalRuntime } from '../local/runtime.js';
+import { pipelineInstanceId } from '../../orchestrations/names.js';
+import type { CustomStatus, PipelineResult } from '../../orchestrations/pipeline-types.js';
+import { writeMasterData } from './simulate-command.js';
 import { UsageError } from './output.js';
 import type { CliContext } from './context.js';
 
-const HELP = `Usage: lakehouse run [options]   (npm start -- [options])
+const HELP = `Usage: lakehouse run [options]        (npm start -- [options])
 
-Runs the local pipeline on embedded defaults and prints a summary.
+Runs the whole pipeline locally: Azurite + the embedded Functions runtime, simulated POS traffic into
+the local Event Hub, exactly-once landing in Bronze, the batch orchestration (load, Silver/Gold, DQ,
+publish), Bronze compaction, and a summary. Ctrl-C stops cleanly.
 
 Options:
-  --duration SECONDS   how long to feed events (default 10)
-  --rate N             events per second (default 500)
-  --stores N           number of simulated stores (default 8)
-  --seed N             generator seed (default 42)
-  --lake URL           lake root: folder, file:///…, az://container/prefix (default .local/lake)
-  --no-simulator       do not generate events; only report on the lake
+  --duration SECONDS   how long to stream events (default 20; 0 = until Ctrl-C)
+  --rate N             events per second (default 200)
+  --stores N           simulated stores (default 8)
+  --seed N             simulator seed (default: random, printed)
+  --lake URL           lake root: folder, file:///…, az://container/prefix (default LAKE_URL, .local/lake)
+  --landing DIR        landing folder for master data and history (default LANDING_URL, .local/landing)
+  --port N             HTTP port of the local Functions host (default 7071; 0 = any free port)
+  --no-simulator       do not stream events; only run the pipeline on what is there
+  --no-pipeline        do not run the batch orchestration
   -h, --help           show this help`;
 
-const NOT_YET = [
-  'Event Hub trigger + HTTP ingest with validation and quarantine (issue: exactly-once POS ingest)',
-  'embedded Functions runtime, Azurite, durable orchestration (issue: local runtime)',
-  'Silver/Gold transforms on DuckDB and Databricks (issue: Silver and Gold)',
-  'data-quality gate and Data Docs (issue: DQ gate)',
-  'compaction/vacuum timers (issue: table maintenance)',
-];
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export async function runCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      duration: { type: 'string', default: '10' },
-      rate: { type: 'string', default: '500' },
+      duration: { type: 'string', default: '20' },
+      rate: { type: 'string', default: '200' },
       stores: { type: 'string', default: '8' },
-      seed: { type: 'string', default: '42' },
+      seed: { type: 'string' },
       lake: { type: 'string' },
+      landing: { type: 'string' },
+      port: { type: 'string', default: '7071' },
       'no-simulator': { type: 'boolean', default: false },
+      'no-pipeline': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -53,82 +68,182 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     console.log(HELP);
     return 0;
   }
-  const duration = positive(values.duration, '--duration');
-  const rate = positive(values.rate, '--rate');
-  const stores = positive(values.stores, '--stores');
-  const seed = positive(values.seed, '--seed', true);
+  const duration = number(values.duration, '--duration', 0);
+  const rate = number(values.rate, '--rate', 1);
+  const stores = number(values.stores, '--stores', 1);
+  const port = number(values.port, '--port', 0);
+  const seed = values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : number(values.seed, '--seed', 0);
   const lakeUrl = values.lake ?? ctx.settings.LAKE_URL;
+  const landingDir = values.landing ?? ctx.settings.LANDING_URL;
   const lake = ctx.openStore(lakeUrl);
-  const bronze = prefixed(lake, 'bronze/pos_events');
-  console.log(`pos-lakehouse local run — lake ${lake.description}`);
-  const created = await createTable(bronze, {
-    schema: BRONZE_SAMPLE_SCHEMA,
-    partitionColumns: ['ingest_date'],
-    name: 'bronze_pos_events',
-  });
-  console.log(
-    created.kind === 'created'
-      ? '  created bronze/pos_events'
-      : `  bronze/pos_events at version ${created.snapshot.version}`,
-  );
 
-  let sent = 0;
-  let commits = 0;
+  const now = Date.now();
+  const businessDate = new Date(now - 86_400_000).toISOString().slice(0, 10);
+  let sim: Simulation | undefined;
   if (!values['no-simulator']) {
-    const partitions = Math.min(stores, 4);
-    const started = Date.now();
-    const deadline = started + duration * 1000;
-    const generator = sampleReceipts(seed, stores);
-    let tick = 0;
-    while (Date.now() < deadline) {
-      const tickStart = Date.now();
-      for (let p = 0; p < partitions; p++) {
-        const appId = `local-run-${seed}-p${p}`;
-        const snapshot = await loadSnapshot(bronze);
-        const next = snapshot.txnVersion(appId) + 1;
-        const count = Math.max(1, Math.round(rate / partitions));
-        const batch = generator.batch(count, p, next);
-        const result = await appendBatch(bronze, batch.columns, {
-          snapshot,
-          txn: { appId, version: next + count - 1 },
-        });
-        if (result.kind === 'committed') {
-          sent += count;
-          commits++;
+    // Traffic over the two days before now (so nothing is "in the future"), landing data for the batch load.
+    sim = simulatePosTraffic({
+      seed,
+      stores,
+      events: Math.max(1, Math.round(rate * (duration || 60))),
+      start: new Date(now - 2 * 86_400_000).toISOString().slice(0, 10),
+      days: 2,
+      historyDays: Math.min(DEFAULT_SIMULATION.historyDays, 14),
+    });
+    await writeMasterData(landingDir, sim);
+  }
+
+  console.log(`pos-lakehouse local run — lake ${lake.description}, landing ${landingDir}, seed ${seed}`);
+  const runtime = await startLocalRuntime({
+    entry: path.join(REPO_ROOT, 'dist/index.js'),
+    appDir: REPO_ROOT,
+    port,
+    azurite: { location: path.resolve('.local/azurite') },
+    settings: { LAKE_URL: lakeUrl, LANDING_URL: landingDir },
+    log: () => undefined,
+  });
+  console.log(`  Functions host on ${runtime.baseUrl} (${runtime.functions.length} functions), Azurite ${runtime.storageConnectionString ? 'on' : 'off'}`);
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.log('\n  stopping: finishing in-flight batches (Ctrl-C again to abort)…');
+  };
+  process.on('SIGINT', onSigint);
+  const pipelineId = pipelineInstanceId(businessDate, 'manual');
+  let exitCode = 0;
+  try {
+    if (!values['no-pipeline']) await startPipeline(runtime, businessDate, 'start');
+    let sent = 0;
+    if (sim) {
+      const events = sim.events;
+      const started = Date.now();
+      let nextReport = started;
+      while (sent < events.length && !interrupted) {
+        const due = duration === 0 ? sent + rate : Math.min(events.length, Math.round(((Date.now() - started) / 1000 + 1) * rate));
+        const slice = events.slice(sent, Math.min(due, events.length));
+        const byStore = new Map<string, string[]>();
+        for (const e of slice) byStore.set(e.storeId, [...(byStore.get(e.storeId) ?? []), e.body]);
+        for (const [storeId, bodies] of byStore) await runtime.eventHub.send(bodies, { partitionKey: storeId });
+        sent += slice.length;
+        if (Date.now() >= nextReport) {
+          await report(runtime, lake, sent, events.length, started, pipelineId);
+          nextReport = Date.now() + 1000;
         }
+        if (duration !== 0 && Date.now() - started > duration * 1000 + 5000) break;
+        await sleep(Math.max(0, 1000 - ((Date.now() - started) % 1000)));
       }
-      tick++;
-      process.stdout.write(
-        `\r  t+${Math.round((Date.now() - started) / 1000)}s  events landed ${sent}  commits ${commits}   `,
-      );
-      const wait = 1000 - (Date.now() - tickStart);
-      if (wait > 0)
-        await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, deadline - Date.now()))));
-      if (tick > duration * 2) break;
+      await runtime.eventHub.waitUntilDrained({ timeoutMs: 120_000 });
+      await report(runtime, lake, sent, events.length, started, pipelineId);
+      process.stdout.write('\n');
     }
-    process.stdout.write('\n');
+    if (!values['no-pipeline'] && !interrupted) {
+      await runtime.durable.waitForCompletion(pipelineId, { timeoutMs: 600_000 });
+      await runtime.durable.purge(pipelineId);
+      await startPipeline(runtime, businessDate, 'after the stream drained');
+      const final = await runtime.durable.waitForCompletion(pipelineId, { timeoutMs: 600_000 });
+      const result = final.output as PipelineResult | null;
+      printPipeline(result);
+      if (result?.status !== 'succeeded') exitCode = 1;
+    }
+    if (!interrupted) {
+      const firing = await runtime.timers.fire('maintenance-compact-bronze');
+      console.log(`  maintenance: Bronze compaction ${firing.succeeded ? 'ran' : `failed: ${firing.error ?? ''}`}`);
+    }
+    const check = await summary(lake, sim, sent);
+    if (!check) exitCode = 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await runtime.stop();
   }
-  const snapshot = await loadSnapshot(bronze);
-  let rows = 0;
-  const perStore = new Map<string, number>();
-  for await (const row of scanRows(snapshot, { columns: ['store_id'] })) {
-    rows++;
-    const s = String(row.store_id);
-    perStore.set(s, (perStore.get(s) ?? 0) + 1);
-  }
-  console.log('Summary');
-  console.log(
-    `  bronze/pos_events  version ${snapshot.version}  files ${snapshot.files.length}  rows ${rows}  checkpoint ${snapshot.segment.checkpointVersion ?? 'none'}`,
-  );
-  console.log(`  this run: ${sent} events in ${commits} exactly-once commits; stores seen: ${perStore.size}`);
-  console.log('Not built yet (the run will grow as these land):');
-  for (const item of NOT_YET) console.log(`  - ${item}`);
-  return 0;
+  return interrupted ? 130 : exitCode;
 }
 
-function positive(text: string | undefined, flag: string, allowZero = false): number {
+async function startPipeline(runtime: LocalRuntime, businessDate: string, why: string): Promise<void> {
+  const r = await fetch(`${runtime.baseUrl}/api/pipeline/runs?code=${runtime.keys.functionKey}`, {
+    method: 'POST',
+    body: JSON.stringify({ date: businessDate, kind: 'manual' }),
+  });
+  const body = (await r.json()) as { instanceId?: string; existing?: boolean; error?: string };
+  if (r.status >= 400) throw new Error(`could not start the pipeline: ${body.error ?? r.status}`);
+  console.log(`  pipeline ${body.instanceId ?? '?'} ${body.existing ? 'already exists' : 'started'} (${why})`);
+}
+
+async function report(runtime: LocalRuntime, lake: ObjectStore, sent: number, total: number, started: number, pipelineId: string): Promise<void> {
+  const bronze = await tableFacts(lake, BRONZE_TABLE);
+  const quarantine = await tableFacts(lake, QUARANTINE_TABLE);
+  const status = await runtime.durable.getStatus(pipelineId).catch(() => undefined);
+  const step = status ? ((status.customStatus as CustomStatus | null)?.message ?? String(status.runtimeStatus)) : '-';
+  process.stdout.write(
+    `\r  t+${Math.round((Date.now() - started) / 1000)}s  sent ${sent}/${total}  landed ${bronze.rows}  quarantined ${quarantine.rows}  bronze v${bronze.version}  pipeline: ${step}      `,
+  );
+}
+
+async function tableFacts(lake: ObjectStore, table: string): Promise<{ version: number; rows: number; files: number }> {
+  try {
+    const s = await loadSnapshot(prefixed(lake, table));
+    return { version: s.version, rows: s.files.reduce((n, f) => n + numRecords(f), 0), files: s.files.length };
+  } catch (err) {
+    if (err instanceof DeltaError && err.kind === 'TableNotFound') return { version: -1, rows: 0, files: 0 };
+    throw err;
+  }
+}
+
+function printPipeline(result: PipelineResult | null): void {
+  if (!result) {
+    console.log('  pipeline: no result');
+    return;
+  }
+  console.log(`  pipeline ${result.instanceId}: ${result.status}`);
+  for (const s of result.steps) {
+    const versions = s.tableVersions ? Object.entries(s.tableVersions).map(([t, v]) => `${t}@${v}`).join(' ') : '';
+    console.log(`    ${s.step.padEnd(9)} ${s.status.padEnd(9)} ${s.durationMs !== undefined ? `${s.durationMs} ms` : ''} ${s.detail ?? s.error ?? ''} ${versions}`.trimEnd());
+  }
+}
+
+/** Prints the summary; returns false when the exactly-once check fails. */
+async function summary(lake: ObjectStore, sim: Simulation | undefined, sent: number): Promise<boolean> {
+  const bronze = await tableFacts(lake, BRONZE_TABLE);
+  const quarantine = await tableFacts(lake, QUARANTINE_TABLE);
+  console.log('Summary');
+  console.log(`  bronze/pos_events             version ${bronze.version}  files ${bronze.files}  rows ${bronze.rows}`);
+  console.log(`  bronze/pos_events_quarantine  version ${quarantine.version}  files ${quarantine.files}  rows ${quarantine.rows}`);
+  for (const table of ['silver/transactions', 'gold/sales_store_hour', 'gold/product_sales_daily']) {
+    const f = await tableFacts(lake, table);
+    if (f.version >= 0) console.log(`  ${table.padEnd(29)} version ${f.version}  files ${f.files}  rows ${f.rows}`);
+  }
+  if (!sim || sent === 0) return true;
+  const sentEvents = sim.events.slice(0, sent);
+  const validIds = new Map<string, number>();
+  for (const e of sentEvents) if (e.malformation === null && e.eventId) validIds.set(e.eventId, (validIds.get(e.eventId) ?? 0) + 1);
+  const landed = new Map<string, number>();
+  if (bronze.version >= 0) {
+    for await (const row of scanRows(await loadSnapshot(prefixed(lake, BRONZE_TABLE)), { columns: ['event_id'] })) {
+      const id = row.event_id as string;
+      if (validIds.has(id)) landed.set(id, (landed.get(id) ?? 0) + 1);
+    }
+  }
+  let missing = 0;
+  let extra = 0;
+  for (const [id, n] of validIds) {
+    const got = landed.get(id) ?? 0;
+    if (got < n) missing += n - got;
+    if (got > n) extra += got - n;
+  }
+  const deliveries = [...validIds.values()].reduce((a, b) => a + b, 0);
+  console.log(`  this run: ${sent} events sent, ${deliveries} valid deliveries of ${validIds.size} distinct events; ${sentEvents.length - deliveries} malformed`);
+  const ok = missing === 0 && extra === 0;
+  console.log(ok ? '  exactly-once check: every valid delivery is in Bronze exactly once' : `  exactly-once check FAILED: ${missing} missing, ${extra} duplicated`);
+  return ok;
+}
+
+function number(text: string | undefined, flag: string, min: number): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
-    throw new UsageError(`${flag} must be a positive number`);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`${flag} must be a number ≥ ${min}, got ${text ?? ''}`);
   return n;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

@@ -163,7 +163,7 @@ async function postEvents(
   return `${requests} requests: ${accepted} accepted, ${rejected} rejected`;
 }
 
-async function writeMasterData(out: string, sim: Simulation): Promise<void> {
+export async function writeMasterData(out: string, sim: Simulation): Promise<void> {
   await mkdir(join(out, 'history'), { recursive: true });
   await writeFile(
     join(out, 'stores.csv'),
