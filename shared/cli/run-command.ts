@@ -42,11 +42,24 @@ Options:
   --lake URL           lake root: folder, file:///…, az://container/prefix (default LAKE_URL, .local/lake)
   --landing DIR        landing folder for master data and history (default LANDING_URL, .local/landing)
   --port N             HTTP port of the local Functions host (default 7071; 0 = any free port)
+  --state DIR          where Azurite keeps its data between runs (default .local/azurite)
   --no-simulator       do not stream events; only run the pipeline on what is there
   --no-pipeline        do not run the batch orchestration
   -h, --help           show this help`;
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** The traffic `lakehouse run` streams: the two days before now, so nothing is "in the future". */
+export function runSimulationOptions(o: { seed: number; stores: number; rate: number; duration: number; nowMs: number }) {
+  return {
+    seed: o.seed,
+    stores: o.stores,
+    events: Math.max(1, Math.round(o.rate * (o.duration || 60))),
+    start: new Date(o.nowMs - 2 * 86_400_000).toISOString().slice(0, 10),
+    days: 2,
+    historyDays: Math.min(DEFAULT_SIMULATION.historyDays, 14),
+  };
+}
 
 export async function runCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values } = parseArgs({
@@ -59,6 +72,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
       lake: { type: 'string' },
       landing: { type: 'string' },
       port: { type: 'string', default: '7071' },
+      state: { type: 'string', default: '.local/azurite' },
       'no-simulator': { type: 'boolean', default: false },
       'no-pipeline': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -82,14 +96,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   let sim: Simulation | undefined;
   if (!values['no-simulator']) {
     // Traffic over the two days before now (so nothing is "in the future"), landing data for the batch load.
-    sim = simulatePosTraffic({
-      seed,
-      stores,
-      events: Math.max(1, Math.round(rate * (duration || 60))),
-      start: new Date(now - 2 * 86_400_000).toISOString().slice(0, 10),
-      days: 2,
-      historyDays: Math.min(DEFAULT_SIMULATION.historyDays, 14),
-    });
+    sim = simulatePosTraffic(runSimulationOptions({ seed, stores, rate, duration, nowMs: now }));
     await writeMasterData(landingDir, sim);
   }
 
@@ -98,7 +105,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     entry: path.join(REPO_ROOT, 'dist/index.js'),
     appDir: REPO_ROOT,
     port,
-    azurite: { location: path.resolve('.local/azurite') },
+    azurite: { location: path.resolve(values.state) },
     settings: { LAKE_URL: lakeUrl, LANDING_URL: landingDir },
     log: () => undefined,
   });
