@@ -18,9 +18,32 @@ test('npm start -- --duration 6 lands every valid event exactly once and runs th
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-'));
   const lake = path.join(dir, 'lake');
   const startedAt = Date.now();
-  const args = ['start', '--', '--duration', '6', '--rate', '60', '--stores', '4', '--seed', '1234', '--lake', lake, '--landing', path.join(dir, 'landing'), '--state', path.join(dir, 'azurite'), '--port', '0'];
+  const args = [
+    'start',
+    '--',
+    '--duration',
+    '6',
+    '--rate',
+    '60',
+    '--stores',
+    '4',
+    '--seed',
+    '1234',
+    '--lake',
+    lake,
+    '--landing',
+    path.join(dir, 'landing'),
+    '--state',
+    path.join(dir, 'azurite'),
+    '--port',
+    '0',
+  ];
   const run = await new Promise<{ code: number; out: string }>((resolve, reject) => {
-    const child = spawn('npm', args, { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', args, {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -32,9 +55,12 @@ test('npm start -- --duration 6 lands every valid event exactly once and runs th
   expect(run.code).toBe(0);
 
   // Independent check through the CLI: the simulator's valid deliveries vs Bronze's event ids.
-  const sim = simulatePosTraffic(runSimulationOptions({ seed: 1234, stores: 4, rate: 60, duration: 6, nowMs: startedAt }));
+  const sim = simulatePosTraffic(
+    runSimulationOptions({ seed: 1234, stores: 4, rate: 60, duration: 6, nowMs: startedAt }),
+  );
   const expected = new Map<string, number>();
-  for (const e of sim.events) if (e.malformation === null && e.eventId) expected.set(e.eventId, (expected.get(e.eventId) ?? 0) + 1);
+  for (const e of sim.events)
+    if (e.malformation === null && e.eventId) expected.set(e.eventId, (expected.get(e.eventId) ?? 0) + 1);
   const scan = await runCli(['table', 'scan', path.join(lake, 'bronze/pos_events')]);
   expect(scan.code).toBe(0);
   const landed = new Map<string, number>();
@@ -44,6 +70,8 @@ test('npm start -- --duration 6 lands every valid event exactly once and runs th
   }
   expect(landed).toEqual(expected);
   const quarantined = await runCli(['table', 'scan', path.join(lake, 'bronze/pos_events_quarantine')]);
-  expect(quarantined.stdout.trim().split('\n').length).toBe(sim.events.filter((e) => e.malformation !== null).length);
+  expect(quarantined.stdout.trim().split('\n').length).toBe(
+    sim.events.filter((e) => e.malformation !== null).length,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }, 600_000);
