@@ -40,11 +40,13 @@ export async function dqCommand(argv: string[], ctx: CliContext): Promise<number
     return 0;
   }
   const [verb, url] = positionals;
-  if (verb !== 'validate') throw new UsageError(`${verb === undefined ? 'missing verb' : `unknown verb ${verb}`}\n\n${DQ_HELP}`);
+  if (verb !== 'validate')
+    throw new UsageError(`${verb === undefined ? 'missing verb' : `unknown verb ${verb}`}\n\n${DQ_HELP}`);
   if (!url) throw new UsageError(`missing table URL\n\n${DQ_HELP}`);
   if (!values.suite) throw new UsageError(`missing --suite\n\n${DQ_HELP}`);
   const version = values.version === undefined ? undefined : Number(values.version);
-  if (version !== undefined && (!Number.isInteger(version) || version < 0)) throw new UsageError(`--version must be a non-negative integer, got ${values.version}`);
+  if (version !== undefined && (!Number.isInteger(version) || version < 0))
+    throw new UsageError(`--version must be a non-negative integer, got ${values.version}`);
   const suite = await readSuiteFile(values.suite, isRowLevel);
   const tableName = typeof suite.meta['table'] === 'string' ? suite.meta['table'] : 'table';
   const lakeUrl = values.lake ?? lakeOf(url, tableName);
@@ -78,7 +80,8 @@ export async function dqCommand(argv: string[], ctx: CliContext): Promise<number
 
 function lakeOf(url: string, tableName: string): string | undefined {
   const trimmed = url.replace(/\/+$/, '');
-  if (tableName !== 'table' && trimmed.endsWith(`/${tableName}`)) return trimmed.slice(0, -tableName.length - 1);
+  if (tableName !== 'table' && trimmed.endsWith(`/${tableName}`))
+    return trimmed.slice(0, -tableName.length - 1);
   const parts = trimmed.split('/');
   return parts.length > 3 ? parts.slice(0, -2).join('/') : undefined;
 }

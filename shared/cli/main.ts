@@ -21,6 +21,7 @@ Commands:
   ingest --from events.jsonl --lake URL         land events in Bronze exactly once (same path as Event Hubs)
   dq validate --suite suite.json <table-url>    Great Expectations-shaped validation result as JSON
   run                                           the local pipeline (what \`npm start\` runs)
+  run pipeline [--lake URL] [--landing DIR] [--date D]   one batch orchestration run, followed to the end
 
 Options:
   -h, --help   show this help`;

@@ -25,6 +25,7 @@ import type { LocalRuntime } from '../local/runtime.js';
 import { pipelineInstanceId } from '../../orchestrations/names.js';
 import type { CustomStatus, PipelineResult } from '../../orchestrations/pipeline-types.js';
 import { writeMasterData } from './simulate-command.js';
+import { runPipelineCommand } from './run-pipeline-command.js';
 import { UsageError } from './output.js';
 import type { CliContext } from './context.js';
 
@@ -50,7 +51,13 @@ Options:
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The traffic `lakehouse run` streams: the two days before now, so nothing is "in the future". */
-export function runSimulationOptions(o: { seed: number; stores: number; rate: number; duration: number; nowMs: number }) {
+export function runSimulationOptions(o: {
+  seed: number;
+  stores: number;
+  rate: number;
+  duration: number;
+  nowMs: number;
+}) {
   return {
     seed: o.seed,
     stores: o.stores,
@@ -62,6 +69,7 @@ export function runSimulationOptions(o: { seed: number; stores: number; rate: nu
 }
 
 export async function runCommand(argv: string[], ctx: CliContext): Promise<number> {
+  if (argv[0] === 'pipeline') return runPipelineCommand(argv.slice(1), ctx);
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -86,7 +94,8 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   const rate = number(values.rate, '--rate', 1);
   const stores = number(values.stores, '--stores', 1);
   const port = number(values.port, '--port', 0);
-  const seed = values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : number(values.seed, '--seed', 0);
+  const seed =
+    values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : number(values.seed, '--seed', 0);
   const lakeUrl = values.lake ?? ctx.settings.LAKE_URL;
   const landingDir = values.landing ?? ctx.settings.LANDING_URL;
   const lake = ctx.openStore(lakeUrl);
@@ -109,7 +118,9 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     settings: { LAKE_URL: lakeUrl, LANDING_URL: landingDir },
     log: () => undefined,
   });
-  console.log(`  Functions host on ${runtime.baseUrl} (${runtime.functions.length} functions), Azurite ${runtime.storageConnectionString ? 'on' : 'off'}`);
+  console.log(
+    `  Functions host on ${runtime.baseUrl} (${runtime.functions.length} functions), Azurite ${runtime.storageConnectionString ? 'on' : 'off'}`,
+  );
 
   let interrupted = false;
   const onSigint = () => {
@@ -128,11 +139,15 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
       const started = Date.now();
       let nextReport = started;
       while (sent < events.length && !interrupted) {
-        const due = duration === 0 ? sent + rate : Math.min(events.length, Math.round(((Date.now() - started) / 1000 + 1) * rate));
+        const due =
+          duration === 0
+            ? sent + rate
+            : Math.min(events.length, Math.round(((Date.now() - started) / 1000 + 1) * rate));
         const slice = events.slice(sent, Math.min(due, events.length));
         const byStore = new Map<string, string[]>();
         for (const e of slice) byStore.set(e.storeId, [...(byStore.get(e.storeId) ?? []), e.body]);
-        for (const [storeId, bodies] of byStore) await runtime.eventHub.send(bodies, { partitionKey: storeId });
+        for (const [storeId, bodies] of byStore)
+          await runtime.eventHub.send(bodies, { partitionKey: storeId });
         sent += slice.length;
         if (Date.now() >= nextReport) {
           await report(runtime, lake, sent, events.length, started, pipelineId);
@@ -156,7 +171,9 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     }
     if (!interrupted) {
       const firing = await runtime.timers.fire('maintenance-compact-bronze');
-      console.log(`  maintenance: Bronze compaction ${firing.succeeded ? 'ran' : `failed: ${firing.error ?? ''}`}`);
+      console.log(
+        `  maintenance: Bronze compaction ${firing.succeeded ? 'ran' : `failed: ${firing.error ?? ''}`}`,
+      );
     }
     const check = await summary(lake, sim, sent);
     if (!check) exitCode = 1;
@@ -174,23 +191,41 @@ async function startPipeline(runtime: LocalRuntime, businessDate: string, why: s
   });
   const body = (await r.json()) as { instanceId?: string; existing?: boolean; error?: string };
   if (r.status >= 400) throw new Error(`could not start the pipeline: ${body.error ?? r.status}`);
-  console.log(`  pipeline ${body.instanceId ?? '?'} ${body.existing ? 'already exists' : 'started'} (${why})`);
+  console.log(
+    `  pipeline ${body.instanceId ?? '?'} ${body.existing ? 'already exists' : 'started'} (${why})`,
+  );
 }
 
-async function report(runtime: LocalRuntime, lake: ObjectStore, sent: number, total: number, started: number, pipelineId: string): Promise<void> {
+async function report(
+  runtime: LocalRuntime,
+  lake: ObjectStore,
+  sent: number,
+  total: number,
+  started: number,
+  pipelineId: string,
+): Promise<void> {
   const bronze = await tableFacts(lake, BRONZE_TABLE);
   const quarantine = await tableFacts(lake, QUARANTINE_TABLE);
   const status = await runtime.durable.getStatus(pipelineId).catch(() => undefined);
-  const step = status ? ((status.customStatus as CustomStatus | null)?.message ?? String(status.runtimeStatus)) : '-';
+  const step = status
+    ? ((status.customStatus as CustomStatus | null)?.message ?? String(status.runtimeStatus))
+    : '-';
   process.stdout.write(
     `\r  t+${Math.round((Date.now() - started) / 1000)}s  sent ${sent}/${total}  landed ${bronze.rows}  quarantined ${quarantine.rows}  bronze v${bronze.version}  pipeline: ${step}      `,
   );
 }
 
-async function tableFacts(lake: ObjectStore, table: string): Promise<{ version: number; rows: number; files: number }> {
+async function tableFacts(
+  lake: ObjectStore,
+  table: string,
+): Promise<{ version: number; rows: number; files: number }> {
   try {
     const s = await loadSnapshot(prefixed(lake, table));
-    return { version: s.version, rows: s.files.reduce((n, f) => n + numRecords(f), 0), files: s.files.length };
+    return {
+      version: s.version,
+      rows: s.files.reduce((n, f) => n + numRecords(f), 0),
+      files: s.files.length,
+    };
   } catch (err) {
     if (err instanceof DeltaError && err.kind === 'TableNotFound') return { version: -1, rows: 0, files: 0 };
     throw err;
@@ -204,8 +239,14 @@ function printPipeline(result: PipelineResult | null): void {
   }
   console.log(`  pipeline ${result.instanceId}: ${result.status}`);
   for (const s of result.steps) {
-    const versions = s.tableVersions ? Object.entries(s.tableVersions).map(([t, v]) => `${t}@${v}`).join(' ') : '';
-    console.log(`    ${s.step.padEnd(9)} ${s.status.padEnd(9)} ${s.durationMs !== undefined ? `${s.durationMs} ms` : ''} ${s.detail ?? s.error ?? ''} ${versions}`.trimEnd());
+    const versions = s.tableVersions
+      ? Object.entries(s.tableVersions)
+          .map(([t, v]) => `${t}@${v}`)
+          .join(' ')
+      : '';
+    console.log(
+      `    ${s.step.padEnd(9)} ${s.status.padEnd(9)} ${s.durationMs !== undefined ? `${s.durationMs} ms` : ''} ${s.detail ?? s.error ?? ''} ${versions}`.trimEnd(),
+    );
   }
 }
 
@@ -214,19 +255,27 @@ async function summary(lake: ObjectStore, sim: Simulation | undefined, sent: num
   const bronze = await tableFacts(lake, BRONZE_TABLE);
   const quarantine = await tableFacts(lake, QUARANTINE_TABLE);
   console.log('Summary');
-  console.log(`  bronze/pos_events             version ${bronze.version}  files ${bronze.files}  rows ${bronze.rows}`);
-  console.log(`  bronze/pos_events_quarantine  version ${quarantine.version}  files ${quarantine.files}  rows ${quarantine.rows}`);
+  console.log(
+    `  bronze/pos_events             version ${bronze.version}  files ${bronze.files}  rows ${bronze.rows}`,
+  );
+  console.log(
+    `  bronze/pos_events_quarantine  version ${quarantine.version}  files ${quarantine.files}  rows ${quarantine.rows}`,
+  );
   for (const table of ['silver/transactions', 'gold/sales_store_hour', 'gold/product_sales_daily']) {
     const f = await tableFacts(lake, table);
-    if (f.version >= 0) console.log(`  ${table.padEnd(29)} version ${f.version}  files ${f.files}  rows ${f.rows}`);
+    if (f.version >= 0)
+      console.log(`  ${table.padEnd(29)} version ${f.version}  files ${f.files}  rows ${f.rows}`);
   }
   if (!sim || sent === 0) return true;
   const sentEvents = sim.events.slice(0, sent);
   const validIds = new Map<string, number>();
-  for (const e of sentEvents) if (e.malformation === null && e.eventId) validIds.set(e.eventId, (validIds.get(e.eventId) ?? 0) + 1);
+  for (const e of sentEvents)
+    if (e.malformation === null && e.eventId) validIds.set(e.eventId, (validIds.get(e.eventId) ?? 0) + 1);
   const landed = new Map<string, number>();
   if (bronze.version >= 0) {
-    for await (const row of scanRows(await loadSnapshot(prefixed(lake, BRONZE_TABLE)), { columns: ['event_id'] })) {
+    for await (const row of scanRows(await loadSnapshot(prefixed(lake, BRONZE_TABLE)), {
+      columns: ['event_id'],
+    })) {
       const id = row.event_id as string;
       if (validIds.has(id)) landed.set(id, (landed.get(id) ?? 0) + 1);
     }
@@ -239,15 +288,22 @@ async function summary(lake: ObjectStore, sim: Simulation | undefined, sent: num
     if (got > n) extra += got - n;
   }
   const deliveries = [...validIds.values()].reduce((a, b) => a + b, 0);
-  console.log(`  this run: ${sent} events sent, ${deliveries} valid deliveries of ${validIds.size} distinct events; ${sentEvents.length - deliveries} malformed`);
+  console.log(
+    `  this run: ${sent} events sent, ${deliveries} valid deliveries of ${validIds.size} distinct events; ${sentEvents.length - deliveries} malformed`,
+  );
   const ok = missing === 0 && extra === 0;
-  console.log(ok ? '  exactly-once check: every valid delivery is in Bronze exactly once' : `  exactly-once check FAILED: ${missing} missing, ${extra} duplicated`);
+  console.log(
+    ok
+      ? '  exactly-once check: every valid delivery is in Bronze exactly once'
+      : `  exactly-once check FAILED: ${missing} missing, ${extra} duplicated`,
+  );
   return ok;
 }
 
 function number(text: string | undefined, flag: string, min: number): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`${flag} must be a number ≥ ${min}, got ${text ?? ''}`);
+  if (!Number.isFinite(n) || n < min)
+    throw new UsageError(`${flag} must be a number ≥ ${min}, got ${text ?? ''}`);
   return n;
 }
 

@@ -73,5 +73,36 @@ test('npm start -- --duration 6 lands every valid event exactly once and runs th
   expect(quarantined.stdout.trim().split('\n').length).toBe(
     sim.events.filter((e) => e.malformation !== null).length,
   );
+
+  // Master data, Silver/Gold, DQ results and the run ledger agree on versions.
+  const ledger = (await runCli(['table', 'scan', path.join(lake, 'ops/runs')])).stdout
+    .trim()
+    .split('\n')
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          instance_id: string;
+          status: string;
+          table_versions_json: string;
+          recorded_at: string;
+        },
+    );
+  const last = ledger.sort((a, b) => a.recorded_at.localeCompare(b.recorded_at)).at(-1);
+  expect(last?.status).toBe('succeeded');
+  const versions = JSON.parse(last?.table_versions_json ?? '{}') as Record<string, number>;
+  for (const table of [
+    'bronze/stores',
+    'bronze/products',
+    'bronze/sales_history',
+    'gold/sales_store_hour',
+    'gold/product_sales_daily',
+  ]) {
+    const stats = JSON.parse((await runCli(['table', 'stats', path.join(lake, table)])).stdout) as {
+      version: number;
+    };
+    expect(versions[table], table).toBe(stats.version);
+  }
+  const dq = (await runCli(['table', 'scan', path.join(lake, 'ops/dq_results')])).stdout;
+  expect(dq).toContain(last?.instance_id ?? 'missing');
   fs.rmSync(dir, { recursive: true, force: true });
 }, 600_000);

@@ -1,0 +1,26 @@
+// Role assignments on one Key Vault (RBAC authorization).
+// Role names resolve through role-definitions.json (built-in role ids are the same in every tenant).
+import { roleAssignment } from 'types.bicep'
+
+param keyVaultName string
+
+resource target 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+}
+
+param assignments roleAssignment[]
+
+var roleIds = loadJsonContent('role-definitions.json')
+
+resource grants 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for a in assignments: {
+    name: guid(target.id, a.principalId, roleIds[a.role])
+    scope: target
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds[a.role])
+      principalId: a.principalId
+      principalType: a.?principalType ?? 'ServicePrincipal'
+      description: '${a.role} for pos-lakehouse'
+    }
+  }
+]
