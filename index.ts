@@ -7,7 +7,8 @@
 import { loadSettings } from './shared/config/config.js';
 import { setPipelineEngineFactory } from './shared/pipeline/pipeline-engines.js';
 import { buildPipelineEngines } from './shared/pipeline/compose.js';
-import { dqStep } from './shared/pipeline/dq-step.js';
+import { DQ_RESULTS_AZURE_TABLE, dqStep } from './shared/pipeline/dq-step.js';
+import { hostTableClient } from './shared/pipeline/host-tables.js';
 import { resolvePseudonymizationKey, transformStep } from './shared/pipeline/transform-step.js';
 
 import './functions/ingest-eventhub.js';
@@ -23,7 +24,12 @@ setPipelineEngineFactory(() => {
   const settings = loadSettings();
   return buildPipelineEngines(settings, {
     transform: (lake, request) =>
-      transformStep(lake, request, resolvePseudonymizationKey(settings.PSEUDONYMIZATION_KEY, settings.LAKE_URL), Date.now),
-    dqGate: (lake, request) => dqStep(lake, request, settings.AzureWebJobsStorage),
+      transformStep(
+        lake,
+        request,
+        resolvePseudonymizationKey(settings.PSEUDONYMIZATION_KEY, settings.LAKE_URL),
+        Date.now,
+      ),
+    dqGate: (lake, request) => dqStep(lake, request, hostTableClient(settings, DQ_RESULTS_AZURE_TABLE)),
   });
 });

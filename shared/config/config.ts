@@ -11,6 +11,8 @@ const baseSchema = z.object({
   /** Storage connection string for `az://` lake URLs (Azurite locally). */
   LAKE_STORAGE_CONNECTION_STRING: z.string().optional(),
   AzureWebJobsStorage: z.string().optional(),
+  /** Identity-based host storage (Azure): the run ledger and DQ results tables live there. */
+  AzureWebJobsStorage__accountName: z.string().optional(),
   /** Zone for Spark's legacy zone-less timestamp partition values. */
   LAKEHOUSE_SESSION_TIME_ZONE: z.string().default('UTC'),
   /** Print stack traces on CLI errors. */
@@ -53,10 +55,24 @@ const baseSchema = z.object({
 
 const settingsSchema = baseSchema.superRefine((s, ctx) => {
   const need = (keys: (keyof typeof s)[], why: string) => {
-    for (const key of keys) if (s[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required when ${why}` });
+    for (const key of keys)
+      if (s[key] === undefined)
+        ctx.addIssue({ code: 'custom', path: [key], message: `required when ${why}` });
   };
-  if (s.PIPELINE_LOAD_ENGINE === 'adf') need(['ADF_SUBSCRIPTION_ID', 'ADF_RESOURCE_GROUP', 'ADF_FACTORY_NAME'], 'PIPELINE_LOAD_ENGINE=adf');
-  if (s.PIPELINE_TRANSFORM_ENGINE === 'databricks') need(['DATABRICKS_WORKSPACE_URL', 'DATABRICKS_JOB_ID'], 'PIPELINE_TRANSFORM_ENGINE=databricks');
+  // An unresolvable Key Vault reference reaches the app as its literal text: never use it as a secret.
+  for (const key of ['PSEUDONYMIZATION_KEY', 'DATABRICKS_TOKEN'] as const) {
+    if (s[key]?.startsWith('@Microsoft.KeyVault(')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'is an unresolved Key Vault reference (check the app identity has Key Vault Secrets User)',
+      });
+    }
+  }
+  if (s.PIPELINE_LOAD_ENGINE === 'adf')
+    need(['ADF_SUBSCRIPTION_ID', 'ADF_RESOURCE_GROUP', 'ADF_FACTORY_NAME'], 'PIPELINE_LOAD_ENGINE=adf');
+  if (s.PIPELINE_TRANSFORM_ENGINE === 'databricks')
+    need(['DATABRICKS_WORKSPACE_URL', 'DATABRICKS_JOB_ID'], 'PIPELINE_TRANSFORM_ENGINE=databricks');
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -88,7 +104,10 @@ export function lakeConnectionString(settings: Settings): string | undefined {
  * Makes app settings visible to the app as environment variables, as the Functions host does; a
  * variable already set in the environment wins unless `override`. Used by the local runtime only.
  */
-export function publishAppSettings(values: Readonly<Record<string, string>>, override: ReadonlySet<string> = new Set()): void {
+export function publishAppSettings(
+  values: Readonly<Record<string, string>>,
+  override: ReadonlySet<string> = new Set(),
+): void {
   for (const [key, value] of Object.entries(values)) {
     if (override.has(key) || process.env[key] === undefined) process.env[key] = value;
   }

@@ -3,11 +3,11 @@
  * Function registrations and CLI commands call this instead of touching storage or config themselves.
  */
 import type { Settings } from '../config/config.js';
-import { lakeConnectionString, loadSettings } from '../config/config.js';
+import { loadSettings } from '../config/config.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
 import type { CommitOptions } from '../delta/transaction/transaction.js';
 import { prefixed } from '../delta/storage/prefixed-store.js';
-import { openStore } from '../storage/store-from-url.js';
+import { openLake } from '../storage/lake-store.js';
 import { BRONZE_TABLE, QUARANTINE_TABLE } from './bronze-tables.js';
 import type { IngestLimits, LandPorts } from './land-batch.js';
 
@@ -52,9 +52,7 @@ let runtime: IngestRuntime | undefined;
 export function ingestRuntime(): IngestRuntime {
   if (!runtime) {
     const settings = loadSettings();
-    const connection = lakeConnectionString(settings);
-    const lake = openStore(settings.LAKE_URL, connection ? { azureConnectionString: connection } : {});
-    runtime = { settings, ports: landPorts(lake, settings) };
+    runtime = { settings, ports: landPorts(openLake(settings), settings) };
   }
   return runtime;
 }

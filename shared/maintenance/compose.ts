@@ -2,9 +2,9 @@
  * Composition for maintenance: the lake store and settings, built once per process from configuration.
  */
 import type { Settings } from '../config/config.js';
-import { lakeConnectionString, loadSettings } from '../config/config.js';
+import { loadSettings } from '../config/config.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
-import { openStore } from '../storage/store-from-url.js';
+import { openLake } from '../storage/lake-store.js';
 
 export interface MaintenanceRuntime {
   settings: Settings;
@@ -16,11 +16,7 @@ let runtime: MaintenanceRuntime | undefined;
 export function maintenanceRuntime(): MaintenanceRuntime {
   if (!runtime) {
     const settings = loadSettings();
-    const connection = lakeConnectionString(settings);
-    runtime = {
-      settings,
-      lake: openStore(settings.LAKE_URL, connection ? { azureConnectionString: connection } : {}),
-    };
+    runtime = { settings, lake: openLake(settings) };
   }
   return runtime;
 }

@@ -4,14 +4,13 @@
  * the run ledger. Built once per process; the transform and DQ use cases are passed in so this module
  * stays a wiring table.
  */
-import { DefaultAzureCredential } from '@azure/identity';
 import type { Settings } from '../config/config.js';
-import { lakeConnectionString } from '../config/config.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
 import { prefixed } from '../delta/storage/prefixed-store.js';
 import { loadSnapshot } from '../delta/snapshot/snapshot.js';
 import { DeltaError } from '../delta/errors.js';
-import { openStore } from '../storage/store-from-url.js';
+import { openLake, openLanding, processCredential } from '../storage/lake-store.js';
+import { hostTableClient } from './host-tables.js';
 import { runLocalLoader } from '../batch-load/local-loader.js';
 import { batchLoadRunRequest } from '../batch-load/adf-contract.js';
 import { AdfClient } from '../clients/adf-client.js';
@@ -19,9 +18,14 @@ import type { AdfRunStatus } from '../clients/adf-client.js';
 import { DatabricksClient, idempotencyTokenFor } from '../clients/databricks-client.js';
 import type { ExternalJobRef, ExternalJobState, StepOutcome } from '../../orchestrations/pipeline-types.js';
 import type { PipelineEngines, StepRequest } from './pipeline-engines.js';
-import { runLedger, runsTableClient } from './run-ledger.js';
+import { RUNS_AZURE_TABLE, runLedger } from './run-ledger.js';
 
-export const GOLD_TABLES = ['gold/sales_store_hour', 'gold/product_sales_daily', 'gold/basket_metrics_daily', 'gold/tender_mix_daily'];
+export const GOLD_TABLES = [
+  'gold/sales_store_hour',
+  'gold/product_sales_daily',
+  'gold/basket_metrics_daily',
+  'gold/tender_mix_daily',
+];
 export const PUBLISHED_MANIFEST = 'ops/published/latest.json';
 
 export interface StepUseCases {
@@ -29,14 +33,21 @@ export interface StepUseCases {
   dqGate(lake: ObjectStore, request: StepRequest): Promise<StepOutcome>;
 }
 
-export function buildPipelineEngines(settings: Settings, useCases: StepUseCases, now: () => number = Date.now): PipelineEngines {
-  const connection = lakeConnectionString(settings);
-  const lake = openStore(settings.LAKE_URL, connection ? { azureConnectionString: connection } : {});
-  const landing = () => openStore(settings.LANDING_URL, connection ? { azureConnectionString: connection } : {});
-  const credential = () => new DefaultAzureCredential();
+export function buildPipelineEngines(
+  settings: Settings,
+  useCases: StepUseCases,
+  now: () => number = Date.now,
+): PipelineEngines {
+  const lake = openLake(settings);
+  const landing = () => openLanding(settings);
+  const credential = processCredential;
   const adf = () =>
     new AdfClient({
-      factory: { subscriptionId: required(settings.ADF_SUBSCRIPTION_ID, 'ADF_SUBSCRIPTION_ID'), resourceGroup: required(settings.ADF_RESOURCE_GROUP, 'ADF_RESOURCE_GROUP'), factoryName: required(settings.ADF_FACTORY_NAME, 'ADF_FACTORY_NAME') },
+      factory: {
+        subscriptionId: required(settings.ADF_SUBSCRIPTION_ID, 'ADF_SUBSCRIPTION_ID'),
+        resourceGroup: required(settings.ADF_RESOURCE_GROUP, 'ADF_RESOURCE_GROUP'),
+        factoryName: required(settings.ADF_FACTORY_NAME, 'ADF_FACTORY_NAME'),
+      },
       credential: credential(),
     });
   const databricks = () =>
@@ -44,7 +55,7 @@ export function buildPipelineEngines(settings: Settings, useCases: StepUseCases,
       workspaceUrl: required(settings.DATABRICKS_WORKSPACE_URL, 'DATABRICKS_WORKSPACE_URL'),
       auth: settings.DATABRICKS_TOKEN ? { pat: settings.DATABRICKS_TOKEN } : { credential: credential() },
     });
-  const ledger = runLedger(lake, runsTableClient(settings.AzureWebJobsStorage), now);
+  const ledger = runLedger(lake, hostTableClient(settings, RUNS_AZURE_TABLE), now);
 
   return {
     async loadLocal() {
@@ -57,17 +68,35 @@ export function buildPipelineEngines(settings: Settings, useCases: StepUseCases,
       }
       const loaded = r.files.filter((f) => f.status === 'loaded').length;
       const quarantined = r.files.reduce((n, f) => n + f.quarantined, 0);
-      return { rowCounts, tableVersions, detail: `${loaded} files loaded, ${r.files.length - loaded} unchanged or ignored, ${quarantined} rows quarantined` };
+      return {
+        rowCounts,
+        tableVersions,
+        detail: `${loaded} files loaded, ${r.files.length - loaded} unchanged or ignored, ${quarantined} rows quarantined`,
+      };
     },
     async startAdfRun(request) {
-      const run = batchLoadRunRequest({ businessDate: request.businessDate, source: settings.ADF_SOURCE, runKey: request.instanceId });
-      const created = await adf().createRun(run.pipelineName, run.parameters, { dedupeParameter: run.dedupeParameter });
-      return { kind: 'adf', runId: created.runId, url: `https://adf.azure.com/monitoring/pipelineruns/${created.runId}?factory=${encodeURIComponent(`/subscriptions/${settings.ADF_SUBSCRIPTION_ID ?? ''}/resourceGroups/${settings.ADF_RESOURCE_GROUP ?? ''}/providers/Microsoft.DataFactory/factories/${settings.ADF_FACTORY_NAME ?? ''}`)}` };
+      const run = batchLoadRunRequest({
+        businessDate: request.businessDate,
+        source: settings.ADF_SOURCE,
+        runKey: request.instanceId,
+      });
+      const created = await adf().createRun(run.pipelineName, run.parameters, {
+        dedupeParameter: run.dedupeParameter,
+      });
+      return {
+        kind: 'adf',
+        runId: created.runId,
+        url: `https://adf.azure.com/monitoring/pipelineruns/${created.runId}?factory=${encodeURIComponent(`/subscriptions/${settings.ADF_SUBSCRIPTION_ID ?? ''}/resourceGroups/${settings.ADF_RESOURCE_GROUP ?? ''}/providers/Microsoft.DataFactory/factories/${settings.ADF_FACTORY_NAME ?? ''}`)}`,
+      };
     },
     async startDatabricksRun(request) {
       const { runId } = await databricks().runNow({
         jobId: required(settings.DATABRICKS_JOB_ID, 'DATABRICKS_JOB_ID'),
-        jobParameters: { business_date: request.businessDate, run_id: request.instanceId, lake_url: settings.LAKE_URL },
+        jobParameters: {
+          business_date: request.businessDate,
+          run_id: request.instanceId,
+          lake_url: settings.LAKE_URL,
+        },
         idempotencyToken: idempotencyTokenFor(request.instanceId, 'transform'),
       });
       const run = await databricks().getRun(runId);
@@ -89,7 +118,12 @@ export function buildPipelineEngines(settings: Settings, useCases: StepUseCases,
           if (!(err instanceof DeltaError && err.kind === 'TableNotFound')) throw err;
         }
       }
-      const manifest = { businessDate: request.businessDate, instanceId: request.instanceId, publishedAt: new Date(now()).toISOString(), tableVersions };
+      const manifest = {
+        businessDate: request.businessDate,
+        instanceId: request.instanceId,
+        publishedAt: new Date(now()).toISOString(),
+        tableVersions,
+      };
       await lake.put(PUBLISHED_MANIFEST, new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
       return { tableVersions, detail: `published ${Object.keys(tableVersions).length} Gold tables` };
     },
@@ -97,7 +131,11 @@ export function buildPipelineEngines(settings: Settings, useCases: StepUseCases,
   };
 }
 
-async function pollJob(job: ExternalJobRef, adf: () => AdfClient, databricks: () => DatabricksClient): Promise<ExternalJobState> {
+async function pollJob(
+  job: ExternalJobRef,
+  adf: () => AdfClient,
+  databricks: () => DatabricksClient,
+): Promise<ExternalJobState> {
   if (job.kind === 'adf') {
     const client = adf();
     const run = await client.getRun(job.runId);

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import type { ObjectStore } from '../delta/storage/object-store.js';
 import { readSuiteFile } from '../dq/suite.js';
 import { runDqGate } from '../dq/run-dq-gate.js';
@@ -19,7 +19,7 @@ export const DQ_RESULTS_AZURE_TABLE = 'DqResults';
 export async function dqStep(
   lake: ObjectStore,
   request: StepRequest,
-  storageConnection: string | undefined,
+  resultsTable: TableClient | undefined,
 ): Promise<StepOutcome> {
   const dir = suitesDir();
   const suites = await Promise.all(
@@ -31,15 +31,7 @@ export async function dqStep(
   const tableVersions: Record<string, number> = {};
   for (const s of request.previous)
     Object.assign(tableVersions, s.step === 'transform' ? (s.tableVersions ?? {}) : {});
-  const sinks = storageConnection
-    ? [
-        tableStorageSink(
-          TableClient.fromConnectionString(storageConnection, DQ_RESULTS_AZURE_TABLE, {
-            allowInsecureConnection: true,
-          }),
-        ),
-      ]
-    : [];
+  const sinks = resultsTable ? [tableStorageSink(resultsTable)] : [];
   const out = await runDqGate({ lake, suites, runId: request.instanceId, tableVersions, sinks });
   let evaluated = 0;
   let failedFail = 0;

@@ -4,7 +4,7 @@
  * table entity is replaced. Both carry the table versions each step read and produced, so a run can be
  * matched with Bronze/Silver/Gold history.
  */
-import { TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { field, struct } from '../delta/protocol/schema.js';
 import type { StructType } from '../delta/protocol/schema.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
@@ -39,7 +39,11 @@ export interface RunLedger {
   record(entry: { result: PipelineResult; input: PipelineInput }): Promise<void>;
 }
 
-export function runLedger(lake: ObjectStore, tableClient: TableClient | undefined, now: () => number = Date.now): RunLedger {
+export function runLedger(
+  lake: ObjectStore,
+  tableClient: TableClient | undefined,
+  now: () => number = Date.now,
+): RunLedger {
   return {
     async record({ result, input }) {
       const versions: Record<string, number> = {};
@@ -82,9 +86,4 @@ export function runLedger(lake: ObjectStore, tableClient: TableClient | undefine
       }
     },
   };
-}
-
-export function runsTableClient(connectionString: string | undefined): TableClient | undefined {
-  if (!connectionString) return undefined;
-  return TableClient.fromConnectionString(connectionString, RUNS_AZURE_TABLE, { allowInsecureConnection: true });
 }

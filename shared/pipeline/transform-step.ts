@@ -14,11 +14,23 @@ import type { StepRequest } from './pipeline-engines.js';
 
 export const WATERMARK_KEY = 'ops/transform/watermark.json';
 
-export async function transformStep(lake: ObjectStore, request: StepRequest, hmacKey: string, now: () => number): Promise<StepOutcome> {
+export async function transformStep(
+  lake: ObjectStore,
+  request: StepRequest,
+  hmacKey: string,
+  now: () => number,
+): Promise<StepOutcome> {
   const stored = await lake.get(WATERMARK_KEY);
-  const since = stored ? (JSON.parse(new TextDecoder().decode(stored)) as { watermark: TransformWatermark }).watermark : undefined;
+  const since = stored
+    ? (JSON.parse(new TextDecoder().decode(stored)) as { watermark: TransformWatermark }).watermark
+    : undefined;
   const result = await runTransform({ lake, hmacKey, now: now(), ...(since ? { since } : {}) });
-  await lake.put(WATERMARK_KEY, new TextEncoder().encode(JSON.stringify({ instanceId: request.instanceId, watermark: result.watermark }, null, 2)));
+  await lake.put(
+    WATERMARK_KEY,
+    new TextEncoder().encode(
+      JSON.stringify({ instanceId: request.instanceId, watermark: result.watermark }, null, 2),
+    ),
+  );
   const rowCounts: Record<string, number> = {};
   const tableVersions: Record<string, number> = {};
   for (const t of result.tables) {
@@ -37,7 +49,11 @@ export async function transformStep(lake: ObjectStore, request: StepRequest, hma
  * The HMAC key: from configuration, or — for a local lake only — a random key kept in a file under
  * .local/ so pseudonyms stay stable across local runs. Never logged.
  */
-export function resolvePseudonymizationKey(configured: string | undefined, lakeUrl: string, keyFile = '.local/pseudonymization.key'): string {
+export function resolvePseudonymizationKey(
+  configured: string | undefined,
+  lakeUrl: string,
+  keyFile = '.local/pseudonymization.key',
+): string {
   if (configured) return configured;
   if (/^(az|abfss?|https?):\/\//.test(lakeUrl)) {
     throw new Error('PSEUDONYMIZATION_KEY must be configured (a Key Vault reference) for a cloud lake');

@@ -52,6 +52,12 @@ describe('batch pipeline orchestration', () => {
   const settings = (load: string, transform: string) => ({
     PIPELINE_LOAD_ENGINE: load,
     PIPELINE_TRANSFORM_ENGINE: transform,
+    // the settings each cloud engine requires (the engines themselves are scripted in this test)
+    ADF_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000000',
+    ADF_RESOURCE_GROUP: 'rg-test',
+    ADF_FACTORY_NAME: 'adf-test',
+    DATABRICKS_WORKSPACE_URL: 'https://adb-1.1.azuredatabricks.net',
+    DATABRICKS_JOB_ID: '42',
   });
 
   beforeAll(async () => {
