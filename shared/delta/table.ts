@@ -80,7 +80,11 @@ export interface AppendOptions extends CommitOptions {
 export type AppendResult = CommitResult & { adds: Add[] };
 
 /** Writes the batch as data files and commits them as one blind append. */
-export async function appendBatch(store: ObjectStore, batch: ColumnBatch, options: AppendOptions = {}): Promise<AppendResult> {
+export async function appendBatch(
+  store: ObjectStore,
+  batch: ColumnBatch,
+  options: AppendOptions = {},
+): Promise<AppendResult> {
   const snapshot = options.snapshot ?? (await loadSnapshot(store));
   const props = tableProperties(snapshot.metadata.configuration);
   const adds = await writeDataFiles(store, snapshot.schema, snapshot.partitionColumns, batch, {
@@ -95,13 +99,19 @@ export async function commitFiles(
   adds: Add[],
   removes: Remove[],
   operation: string,
-  options: AppendOptions & { operationParameters?: Record<string, unknown>; readFiles?: ReadonlySet<string> | 'all' | 'none' } = {},
+  options: AppendOptions & {
+    operationParameters?: Record<string, unknown>;
+    readFiles?: ReadonlySet<string> | 'all' | 'none';
+  } = {},
 ): Promise<CommitResult> {
   const txn = new Transaction({
     store: snapshot.store,
     readSnapshot: snapshot,
     operation,
-    operationParameters: options.operationParameters ?? { mode: 'Append', partitionBy: JSON.stringify(snapshot.partitionColumns) },
+    operationParameters: options.operationParameters ?? {
+      mode: 'Append',
+      partitionBy: JSON.stringify(snapshot.partitionColumns),
+    },
     ...(options.readFiles ? { readFiles: options.readFiles } : {}),
     commitInfo: {
       operationMetrics: options.operationMetrics ?? {
@@ -121,7 +131,11 @@ export async function commitFiles(
 }
 
 /** Writes a checkpoint if `version` is due under `delta.checkpointInterval`. Best effort by design. */
-export async function maybeCheckpoint(store: ObjectStore, version: number, hint?: Snapshot): Promise<boolean> {
+export async function maybeCheckpoint(
+  store: ObjectStore,
+  version: number,
+  hint?: Snapshot,
+): Promise<boolean> {
   const props = tableProperties(hint?.metadata.configuration ?? {});
   if (version === 0 || version % props.checkpointInterval !== 0) return false;
   await writeCheckpoint(await loadSnapshot(store, { version }));
@@ -140,7 +154,9 @@ export async function history(store: ObjectStore, limit = 100): Promise<HistoryE
   for (let v = snapshot.version; v >= 0 && out.length < limit; v--) {
     const bytes = await store.get(commitKey(v));
     if (!bytes) break;
-    const info = parseCommit(new TextDecoder().decode(bytes)).find((a): a is { commitInfo: CommitInfo } => 'commitInfo' in a);
+    const info = parseCommit(new TextDecoder().decode(bytes)).find(
+      (a): a is { commitInfo: CommitInfo } => 'commitInfo' in a,
+    );
     out.push({ version: v, commitInfo: info?.commitInfo });
   }
   return out;
@@ -160,7 +176,8 @@ const FORBIDDEN = /[ ,;{}()\n\t=]/;
 function validateSchema(schema: StructType, partitionColumns: string[]): void {
   const seen = new Set<string>();
   for (const f of schema.fields) {
-    if (FORBIDDEN.test(f.name)) throw new DeltaError('InvalidArgument', `invalid column name ${JSON.stringify(f.name)}`);
+    if (FORBIDDEN.test(f.name))
+      throw new DeltaError('InvalidArgument', `invalid column name ${JSON.stringify(f.name)}`);
     const lower = f.name.toLowerCase();
     if (seen.has(lower)) throw new DeltaError('InvalidArgument', `duplicate column ${f.name}`);
     seen.add(lower);
@@ -168,6 +185,7 @@ function validateSchema(schema: StructType, partitionColumns: string[]): void {
   for (const p of partitionColumns) {
     const f = schema.fields.find((x) => x.name === p);
     if (!f) throw new DeltaError('InvalidArgument', `partition column ${p} is not in the schema`);
-    if (typeof f.type !== 'string') throw new DeltaError('InvalidArgument', `partition column ${p} must be a primitive`);
+    if (typeof f.type !== 'string')
+      throw new DeltaError('InvalidArgument', `partition column ${p} must be a primitive`);
   }
 }

@@ -19,11 +19,19 @@ export interface DocsResponse {
   body: string;
 }
 
-const HTML = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
+const HTML = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-content-type-options': 'nosniff',
+};
 
 export async function handleDataDocsRequest(request: DocsRequest, lake: ObjectStore): Promise<DocsResponse> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, body: 'method not allowed\n' };
+    return {
+      status: 405,
+      headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' },
+      body: 'method not allowed\n',
+    };
   }
   const path = request.path.split('?')[0] ?? '';
   const last = path.endsWith('/') ? '' : decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
@@ -33,12 +41,27 @@ export async function handleDataDocsRequest(request: DocsRequest, lake: ObjectSt
       .filter((p) => p.key.endsWith('.html'))
       .sort((a, b) => b.lastModified - a.lastModified)
       .map((p) => decodeURIComponent(p.key.slice('ops/data_docs/'.length, -'.html'.length)));
-    const items = runs.map((r) => `<li><a href="${encodeURIComponent(r)}">${escapeHtml(r)}</a></li>`).join('');
-    return { status: 200, headers: HTML, body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Data Docs</title></head><body><h1>Data Docs</h1><ul>${items}</ul></body></html>` };
+    const items = runs
+      .map((r) => `<li><a href="${encodeURIComponent(r)}">${escapeHtml(r)}</a></li>`)
+      .join('');
+    return {
+      status: 200,
+      headers: HTML,
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Data Docs</title></head><body><h1>Data Docs</h1><ul>${items}</ul></body></html>`,
+    };
   }
   const bytes = await lake.get(dataDocsKey(last));
-  if (!bytes) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `no data docs for run ${last}\n` };
-  return { status: 200, headers: HTML, body: request.method === 'HEAD' ? '' : new TextDecoder().decode(bytes) };
+  if (!bytes)
+    return {
+      status: 404,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: `no data docs for run ${last}\n`,
+    };
+  return {
+    status: 200,
+    headers: HTML,
+    body: request.method === 'HEAD' ? '' : new TextDecoder().decode(bytes),
+  };
 }
 
 function escapeHtml(s: string): string {

@@ -61,7 +61,9 @@ function suiteSection(v: DocsValidation, trends: ReadonlyMap<string, TrendPoint[
       const status = r.exception_info.raised_exception ? 'ERROR' : r.success ? 'PASS' : 'FAIL';
       const res = r.result;
       const percent = res['unexpected_percent'];
-      const samples = Array.isArray(res['partial_unexpected_list']) ? res['partial_unexpected_list'].slice(0, 10) : [];
+      const samples = Array.isArray(res['partial_unexpected_list'])
+        ? res['partial_unexpected_list'].slice(0, 10)
+        : [];
       const trend = trends.get(`${v.result.suite_name}#${i}`) ?? [];
       const dropped = v.dropped?.[i];
       return `<tr class="${status.toLowerCase()}">
@@ -91,9 +93,15 @@ function trendCell(points: TrendPoint[]): string {
   const step = points.length > 1 ? w / (points.length - 1) : 0;
   const coords = values.map((v, i) => `${(i * step).toFixed(1)},${(h - (v / max) * (h - 2) - 1).toFixed(1)}`);
   const dots = points
-    .map((p, i) => `<circle cx="${(i * step).toFixed(1)}" cy="${(h - ((values[i] ?? 0) / max) * (h - 2) - 1).toFixed(1)}" r="2" class="${p.success ? 'ok' : 'bad'}"><title>${esc(p.runId)}: ${p.unexpectedPercent === null ? 'n/a' : `${p.unexpectedPercent.toFixed(2)}%`}</title></circle>`)
+    .map(
+      (p, i) =>
+        `<circle cx="${(i * step).toFixed(1)}" cy="${(h - ((values[i] ?? 0) / max) * (h - 2) - 1).toFixed(1)}" r="2" class="${p.success ? 'ok' : 'bad'}"><title>${esc(p.runId)}: ${p.unexpectedPercent === null ? 'n/a' : `${p.unexpectedPercent.toFixed(2)}%`}</title></circle>`,
+    )
     .join('');
-  const last = points.map((p) => (p.unexpectedPercent === null ? '–' : p.unexpectedPercent.toFixed(1))).slice(-5).join(' → ');
+  const last = points
+    .map((p) => (p.unexpectedPercent === null ? '–' : p.unexpectedPercent.toFixed(1)))
+    .slice(-5)
+    .join(' → ');
   return `<svg width="${w}" height="${h}" viewBox="-2 0 ${w + 4} ${h}" role="img" aria-label="trend"><polyline points="${coords.join(' ')}" fill="none"/>${dots}</svg><div class="muted trend">${points.length} run(s): ${esc(last)}</div>`;
 }
 

@@ -55,7 +55,10 @@ export class DqSession {
   ) {}
 
   static async open(options: { threads?: number } = {}): Promise<DqSession> {
-    const instance = await DuckDBInstance.create(':memory:', options.threads ? { threads: String(options.threads) } : {});
+    const instance = await DuckDBInstance.create(
+      ':memory:',
+      options.threads ? { threads: String(options.threads) } : {},
+    );
     const connection = await instance.connect();
     await connection.run(`SET TimeZone='UTC'`);
     return new DqSession(instance, connection);
@@ -70,12 +73,23 @@ export class DqSession {
   }
 
   /** Registers the snapshot of `store` (latest, or `version`) under `name`; re-registering replaces it. */
-  async registerTable(name: string, store: ObjectStore, options: RegisterOptions = {}): Promise<RegisteredTable> {
-    const snapshot = await loadSnapshot(store, options.version === undefined ? {} : { version: options.version });
+  async registerTable(
+    name: string,
+    store: ObjectStore,
+    options: RegisterOptions = {},
+  ): Promise<RegisteredTable> {
+    const snapshot = await loadSnapshot(
+      store,
+      options.version === undefined ? {} : { version: options.version },
+    );
     return this.registerSnapshot(name, snapshot, options);
   }
 
-  async registerSnapshot(name: string, snapshot: Snapshot, options: RegisterOptions = {}): Promise<RegisteredTable> {
+  async registerSnapshot(
+    name: string,
+    snapshot: Snapshot,
+    options: RegisterOptions = {},
+  ): Promise<RegisteredTable> {
     const files = new Map<string, Add>();
     for (const add of snapshot.files) files.set(await this.localPath(snapshot.store, add, options), add);
     const ref = ident(name);
@@ -85,11 +99,15 @@ export class DqSession {
     const fileTable = ident(`${name}$files`);
     if (files.size === 0) {
       const cols = schema.fields.map((f) => `CAST(NULL AS ${duckType(f.type)}) AS ${ident(f.name)}`);
-      await this.run(`CREATE OR REPLACE VIEW ${raw} AS SELECT ${[...cols, 'NULL::VARCHAR AS __file', 'NULL::BIGINT AS __ord', 'NULL::BIGINT AS __row'].join(', ')} WHERE false`);
+      await this.run(
+        `CREATE OR REPLACE VIEW ${raw} AS SELECT ${[...cols, 'NULL::VARCHAR AS __file', 'NULL::BIGINT AS __ord', 'NULL::BIGINT AS __row'].join(', ')} WHERE false`,
+      );
     } else {
       const list = `[${[...files.keys()].map((p) => str(p)).join(', ')}]`;
       const source = `read_parquet(${list}, filename = true, file_row_number = true, union_by_name = true)`;
-      const present = new Set((await this.query(`DESCRIBE SELECT * FROM ${source}`)).map((r) => String(r['column_name'])));
+      const present = new Set(
+        (await this.query(`DESCRIBE SELECT * FROM ${source}`)).map((r) => String(r['column_name'])),
+      );
       const rows = [...files].map(([path, add], ordinal) => {
         const values = parts.map((p) => {
           const v = add.partitionValues[p];
@@ -161,5 +179,8 @@ export class DqSession {
 /** `file://` + a decoded path, re-encoded so fileURLToPath accepts '%', '#' and '?' in names. */
 function encodeFileUri(uri: string): string {
   const path = uri.slice('file://'.length);
-  return `file://${path.split('/').map((s) => encodeURIComponent(s)).join('/')}`;
+  return `file://${path
+    .split('/')
+    .map((s) => encodeURIComponent(s))
+    .join('/')}`;
 }

@@ -60,7 +60,9 @@ export function typeMatches(expected: string, actual: DataType): boolean {
   if (family !== 'decimal') return true;
   const want = /\(\s*(\d+)\s*,\s*(\d+)\s*\)/.exec(expected);
   const have = parseDecimal(actual);
-  return !want || (have !== undefined && Number(want[1]) === have.precision && Number(want[2]) === have.scale);
+  return (
+    !want || (have !== undefined && Number(want[1]) === have.precision && Number(want[2]) === have.scale)
+  );
 }
 
 const ALIASES: Record<string, string> = Object.fromEntries(
@@ -76,8 +78,27 @@ const ALIASES: Record<string, string> = Object.fromEntries(
       ['boolean', ['boolean', 'booleantype', 'bool']],
       ['binary', ['binary', 'binarytype', 'blob', 'bytes']],
       ['date', ['date', 'datetype']],
-      ['timestamp', ['timestamp', 'timestamptype', 'timestamptz', 'timestamp with time zone', 'datetime64[ns, utc]', 'datetime64[us, utc]']],
-      ['timestamp_ntz', ['timestamp_ntz', 'timestampntztype', 'datetime64[ns]', 'datetime64[us]', 'timestamp without time zone']],
+      [
+        'timestamp',
+        [
+          'timestamp',
+          'timestamptype',
+          'timestamptz',
+          'timestamp with time zone',
+          'datetime64[ns, utc]',
+          'datetime64[us, utc]',
+        ],
+      ],
+      [
+        'timestamp_ntz',
+        [
+          'timestamp_ntz',
+          'timestampntztype',
+          'datetime64[ns]',
+          'datetime64[us]',
+          'timestamp without time zone',
+        ],
+      ],
       ['struct', ['struct', 'structtype']],
       ['array', ['array', 'arraytype', 'list']],
       ['map', ['map', 'maptype']],

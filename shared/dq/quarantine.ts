@@ -52,7 +52,13 @@ export const DQ_QUARANTINE_SCHEMA: StructType = struct(
   field('expectation_type', 'string'),
 );
 
-const ALIASES: Record<string, string> = { raw_payload: 'payload', json_payload: 'payload', raw: 'payload', ingest_time: 'detected_at', reason_message: 'reason' };
+const ALIASES: Record<string, string> = {
+  raw_payload: 'payload',
+  json_payload: 'payload',
+  raw: 'payload',
+  ingest_time: 'detected_at',
+  reason_message: 'reason',
+};
 
 export interface MoveOptions {
   runId: string;
@@ -118,12 +124,19 @@ export async function moveToQuarantine(
     }
     kept.set(add, keep);
   }
-  const quarantineVersion = await appendQuarantine(quarantine, quarantined, `dq-drop/${table.name}/${options.runId}`, table.version);
+  const quarantineVersion = await appendQuarantine(
+    quarantine,
+    quarantined,
+    `dq-drop/${table.name}/${options.runId}`,
+    table.version,
+  );
   const store = table.snapshot.store;
   const adds: Add[] = [];
   for (const rows of kept.values()) {
     if (rows.length === 0) continue;
-    adds.push(...(await writeDataFiles(store, schema, table.snapshot.partitionColumns, columns(schema, rows))));
+    adds.push(
+      ...(await writeDataFiles(store, schema, table.snapshot.partitionColumns, columns(schema, rows))),
+    );
   }
   const removes: Remove[] = [...kept.keys()].map((f) => ({
     path: f.path,
@@ -136,15 +149,35 @@ export async function moveToQuarantine(
   const result = await commitFiles(table.snapshot, adds, removes, 'DELETE', {
     operationParameters: { predicate: JSON.stringify(`dq drop (run ${options.runId})`) },
     readFiles: new Set([...kept.keys()].map((f) => canonicalPathKey(f.path))),
-    operationMetrics: { numRemovedFiles: String(removes.length), numAddedFiles: String(adds.length), numDeletedRows: String(quarantined.length) },
+    operationMetrics: {
+      numRemovedFiles: String(removes.length),
+      numAddedFiles: String(adds.length),
+      numDeletedRows: String(quarantined.length),
+    },
   });
-  if (result.kind !== 'committed') return { kind: 'conflict', rows: quarantined.length, reason: result.conflict.detail };
-  return { kind: 'moved', rows: quarantined.length, files: removes.length, quarantineVersion, tableVersion: result.version };
+  if (result.kind !== 'committed')
+    return { kind: 'conflict', rows: quarantined.length, reason: result.conflict.detail };
+  return {
+    kind: 'moved',
+    rows: quarantined.length,
+    files: removes.length,
+    quarantineVersion,
+    tableVersion: result.version,
+  };
 }
 
 /** Appends (creating the table if needed) by column name; null when the txn says it was already done. */
-async function appendQuarantine(store: ObjectStore, rows: Row[], appId: string, version: number): Promise<number | null> {
-  await createTable(store, { schema: DQ_QUARANTINE_SCHEMA, name: 'quarantine', description: 'rows moved out by the DQ gate and by Silver' });
+async function appendQuarantine(
+  store: ObjectStore,
+  rows: Row[],
+  appId: string,
+  version: number,
+): Promise<number | null> {
+  await createTable(store, {
+    schema: DQ_QUARANTINE_SCHEMA,
+    name: 'quarantine',
+    description: 'rows moved out by the DQ gate and by Silver',
+  });
   const snapshot = await loadSnapshot(store);
   if (snapshot.txnVersion(appId) >= version) return null;
   const target = snapshot.schema;

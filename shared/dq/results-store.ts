@@ -63,10 +63,19 @@ export interface DqResultsSink {
   write(records: readonly DqResultRecord[]): Promise<void>;
 }
 
-export function resultRecords(runId: string, table: string, version: number, validation: SuiteValidationResult, at: Date): DqResultRecord[] {
+export function resultRecords(
+  runId: string,
+  table: string,
+  version: number,
+  validation: SuiteValidationResult,
+  at: Date,
+): DqResultRecord[] {
   return validation.results.map((r, i) => {
     const kwargs = (r.expectation_config['kwargs'] ?? {}) as Record<string, JsonValue>;
-    const column = kwargs['column'] ?? kwargs['column_A'] ?? (Array.isArray(kwargs['column_list']) ? kwargs['column_list'].map((c) => jsonText(c)).join(',') : null);
+    const column =
+      kwargs['column'] ??
+      kwargs['column_A'] ??
+      (Array.isArray(kwargs['column_list']) ? kwargs['column_list'].map((c) => jsonText(c)).join(',') : null);
     const res = r.result;
     const n = (v: JsonValue | undefined) => (typeof v === 'number' ? v : null);
     return {
@@ -83,7 +92,8 @@ export function resultRecords(runId: string, table: string, version: number, val
       unexpected_count: n(res['unexpected_count']),
       unexpected_percent: n(res['unexpected_percent']),
       observed_value: res['observed_value'] === undefined ? null : JSON.stringify(res['observed_value']),
-      partial_unexpected_list: res['partial_unexpected_list'] === undefined ? null : JSON.stringify(res['partial_unexpected_list']),
+      partial_unexpected_list:
+        res['partial_unexpected_list'] === undefined ? null : JSON.stringify(res['partial_unexpected_list']),
       kwargs: JSON.stringify(kwargs),
       exception_message: r.exception_info.exception_message,
       validation_success: validation.success,
@@ -93,10 +103,17 @@ export function resultRecords(runId: string, table: string, version: number, val
 }
 
 /** Appends to ops/dq_results (created on first use); returns the new version, or null on a replay. */
-export async function appendResults(store: ObjectStore, records: readonly DqResultRecord[]): Promise<number | null> {
+export async function appendResults(
+  store: ObjectStore,
+  records: readonly DqResultRecord[],
+): Promise<number | null> {
   const first = records[0];
   if (!first) return null;
-  await createTable(store, { schema: DQ_RESULTS_SCHEMA, name: 'dq_results', description: 'data quality results per run, table version and expectation' });
+  await createTable(store, {
+    schema: DQ_RESULTS_SCHEMA,
+    name: 'dq_results',
+    description: 'data quality results per run, table version and expectation',
+  });
   const snapshot = await loadSnapshot(store);
   const appId = `dq-results/${first.table_name}/${first.run_id}`;
   if (snapshot.txnVersion(appId) >= first.table_version) return null;
@@ -117,7 +134,10 @@ export async function appendResults(store: ObjectStore, records: readonly DqResu
 /** The Azure Table port: what `@azure/data-tables`' TableClient offers and the sink needs. */
 export interface TableEntityWriter {
   createTable(): Promise<unknown>;
-  upsertEntity(entity: { partitionKey: string; rowKey: string } & Record<string, unknown>, mode?: 'Merge' | 'Replace'): Promise<unknown>;
+  upsertEntity(
+    entity: { partitionKey: string; rowKey: string } & Record<string, unknown>,
+    mode?: 'Merge' | 'Replace',
+  ): Promise<unknown>;
 }
 
 const MAX_TEXT = 30_000;

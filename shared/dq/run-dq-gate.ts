@@ -62,7 +62,9 @@ export async function runDqGate(input: DqGateInput): Promise<DqGateOutput> {
   try {
     const results: DqGateTableResult[] = [];
     for (const suite of input.suites) results.push(await validateOne(session, input, suite, validatedAt));
-    const blocking = results.some((t) => t.validation.results.some((r) => !r.success && r.meta['severity'] === 'fail'));
+    const blocking = results.some((t) =>
+      t.validation.results.some((r) => !r.success && r.meta['severity'] === 'fail'),
+    );
     const resultsStore = prefixed(input.lake, DQ_RESULTS_TABLE);
     for (const t of results) {
       const records = resultRecords(input.runId, t.table, t.version, t.validation, validatedAt);
@@ -75,11 +77,19 @@ export async function runDqGate(input: DqGateInput): Promise<DqGateOutput> {
       version: t.version,
       result: t.validation,
       dropped: Object.fromEntries(
-        t.validation.results.flatMap((r, i) => (typeof r.meta['dropped_rows'] === 'number' ? [[i, r.meta['dropped_rows']]] : [])),
+        t.validation.results.flatMap((r, i) =>
+          typeof r.meta['dropped_rows'] === 'number' ? [[i, r.meta['dropped_rows']]] : [],
+        ),
       ),
     }));
     const key = dataDocsKey(input.runId);
-    const html = renderDataDocs({ runId: input.runId, generatedAt: validatedAt.toISOString(), blocking, validations, trends });
+    const html = renderDataDocs({
+      runId: input.runId,
+      generatedAt: validatedAt.toISOString(),
+      blocking,
+      validations,
+      trends,
+    });
     await input.lake.put(key, new TextEncoder().encode(html));
     return { success: results.every((t) => t.validation.success), blocking, results, dataDocsKey: key };
   } finally {
@@ -87,7 +97,12 @@ export async function runDqGate(input: DqGateInput): Promise<DqGateOutput> {
   }
 }
 
-async function validateOne(session: DqSession, input: DqGateInput, suite: ExpectationSuite, at: Date): Promise<DqGateTableResult> {
+async function validateOne(
+  session: DqSession,
+  input: DqGateInput,
+  suite: ExpectationSuite,
+  at: Date,
+): Promise<DqGateTableResult> {
   const tableName = suite.meta['table'];
   if (typeof tableName !== 'string' || tableName === '') {
     return unavailable(suite, '(none)', 'suite meta.table must name the table to validate', input.runId, at);
@@ -109,10 +124,21 @@ async function validateOne(session: DqSession, input: DqGateInput, suite: Expect
   try {
     table = await register(session, input, tableName);
   } catch (err) {
-    return unavailable(suite, tableName, `cannot read ${tableName}: ${err instanceof Error ? err.message : String(err)}`, input.runId, at);
+    return unavailable(
+      suite,
+      tableName,
+      `cannot read ${tableName}: ${err instanceof Error ? err.message : String(err)}`,
+      input.runId,
+      at,
+    );
   }
-  const { result, drops } = await validateSuite(session, table, suite, { runId: input.runId, validationTime: at.toISOString() });
-  const keyColumns = Array.isArray(suite.meta['key_columns']) ? suite.meta['key_columns'].filter((k): k is string => typeof k === 'string') : [];
+  const { result, drops } = await validateSuite(session, table, suite, {
+    runId: input.runId,
+    validationTime: at.toISOString(),
+  });
+  const keyColumns = Array.isArray(suite.meta['key_columns'])
+    ? suite.meta['key_columns'].filter((k): k is string => typeof k === 'string')
+    : [];
   const quarantine = await moveToQuarantine(session, table, prefixed(input.lake, QUARANTINE_TABLE), drops, {
     runId: input.runId,
     keyColumns,
@@ -137,7 +163,13 @@ function register(session: DqSession, input: DqGateInput, name: string) {
 }
 
 /** Every expectation fails with the reason: the gate fails closed when a table cannot be read. */
-function unavailable(suite: ExpectationSuite, table: string, message: string, runId: string, at: Date): DqGateTableResult {
+function unavailable(
+  suite: ExpectationSuite,
+  table: string,
+  message: string,
+  runId: string,
+  at: Date,
+): DqGateTableResult {
   const results = suite.expectations.map((e) => ({
     success: false,
     expectation_config: { ...configJson(e), type: e.expectation_type },
@@ -155,7 +187,11 @@ function unavailable(suite: ExpectationSuite, table: string, message: string, ru
       suite_name: suite.expectation_suite_name,
       suite_parameters: {},
       statistics: statisticsOf(results),
-      meta: { great_expectations_version: ENGINE_VERSION, run_id: { run_name: runId, run_time: at.toISOString() }, validation_time: at.toISOString() },
+      meta: {
+        great_expectations_version: ENGINE_VERSION,
+        run_id: { run_name: runId, run_time: at.toISOString() },
+        validation_time: at.toISOString(),
+      },
       id: null,
     },
   };
@@ -181,7 +217,12 @@ async function loadTrends(
     const key = `${String(r['suite_name'])}#${num(r['expectation_index'])}`;
     const list = trends.get(key) ?? [];
     const p = r['unexpected_percent'];
-    list.push({ runId: String(r['run_id']), validatedAt: String(r['at']), unexpectedPercent: typeof p === 'number' ? p : null, success: r['success'] === true });
+    list.push({
+      runId: String(r['run_id']),
+      validatedAt: String(r['at']),
+      unexpectedPercent: typeof p === 'number' ? p : null,
+      success: r['success'] === true,
+    });
     trends.set(key, list);
   }
   return trends;

@@ -42,11 +42,15 @@ export class SuiteFormatError extends Error {
 }
 
 /** Parses a suite object (either GE dialect); every problem is reported at once. */
-export function parseSuite(input: unknown, isRowLevel: (type: string) => boolean = () => true): ExpectationSuite {
+export function parseSuite(
+  input: unknown,
+  isRowLevel: (type: string) => boolean = () => true,
+): ExpectationSuite {
   const problems: string[] = [];
   if (!isObject(input)) throw new SuiteFormatError('a suite must be a JSON object');
   const name = input['expectation_suite_name'] ?? input['name'];
-  if (typeof name !== 'string' || name === '') problems.push('expectation_suite_name (or name) must be a non-empty string');
+  if (typeof name !== 'string' || name === '')
+    problems.push('expectation_suite_name (or name) must be a non-empty string');
   const list = input['expectations'];
   if (!Array.isArray(list)) problems.push('expectations must be an array');
   const expectations: ExpectationConfig[] = [];
@@ -73,7 +77,9 @@ export function parseSuite(input: unknown, isRowLevel: (type: string) => boolean
     if (typeof raw['severity'] === 'string') config.ge_severity = raw['severity'];
     const declared = config.meta['severity'];
     if (declared !== undefined && declared !== 'warn' && declared !== 'drop' && declared !== 'fail') {
-      problems.push(`expectations[${i}].meta.severity must be warn, drop or fail, got ${JSON.stringify(declared)}`);
+      problems.push(
+        `expectations[${i}].meta.severity must be warn, drop or fail, got ${JSON.stringify(declared)}`,
+      );
     }
     if (declared === 'drop' && !isRowLevel(type)) {
       problems.push(`expectations[${i}] (${type}): severity drop needs a row-level expectation`);
@@ -82,7 +88,8 @@ export function parseSuite(input: unknown, isRowLevel: (type: string) => boolean
   });
   const meta = input['meta'] ?? {};
   if (!isObject(meta)) problems.push('meta must be an object');
-  if (problems.length > 0) throw new SuiteFormatError(`invalid expectation suite:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new SuiteFormatError(`invalid expectation suite:\n  ${problems.join('\n  ')}`);
   const suite: ExpectationSuite = {
     expectation_suite_name: name as string,
     expectations,
@@ -93,13 +100,18 @@ export function parseSuite(input: unknown, isRowLevel: (type: string) => boolean
   return suite;
 }
 
-export async function readSuiteFile(path: string, isRowLevel?: (type: string) => boolean): Promise<ExpectationSuite> {
+export async function readSuiteFile(
+  path: string,
+  isRowLevel?: (type: string) => boolean,
+): Promise<ExpectationSuite> {
   const text = await readFile(path, 'utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new SuiteFormatError(`${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new SuiteFormatError(
+      `${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   return parseSuite(parsed, isRowLevel);
 }
@@ -112,7 +124,10 @@ export function severityOf(config: ExpectationConfig): Severity {
 }
 
 /** GE JSON of the suite; `1.x` writes `name`/`type`/`severity` instead of the 0.x key names. */
-export function exportSuite(suite: ExpectationSuite, options: { dialect?: '0.x' | '1.x' } = {}): Record<string, JsonValue> {
+export function exportSuite(
+  suite: ExpectationSuite,
+  options: { dialect?: '0.x' | '1.x' } = {},
+): Record<string, JsonValue> {
   if (options.dialect === '1.x') {
     return {
       name: suite.expectation_suite_name,

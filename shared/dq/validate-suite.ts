@@ -49,7 +49,9 @@ export async function validateSuite(
   suite: ExpectationSuite,
   options: ValidateOptions = {},
 ): Promise<ValidationRun> {
-  const results: (ExpectationResult | undefined)[] = new Array<ExpectationResult | undefined>(suite.expectations.length);
+  const results: (ExpectationResult | undefined)[] = new Array<ExpectationResult | undefined>(
+    suite.expectations.length,
+  );
   const drops: DropPlan[] = [];
   const batched: { index: number; compiled: MapCompiled }[] = [];
   const durations = new Map<number, number>();
@@ -71,7 +73,11 @@ export async function validateSuite(
   }
   if (batched.length > 0) {
     const scanStarted = performance.now();
-    const counts = await batchCounts(session, table, batched.map((b) => b.compiled)).catch(() => undefined);
+    const counts = await batchCounts(
+      session,
+      table,
+      batched.map((b) => b.compiled),
+    ).catch(() => undefined);
     // The shared scan's time is split evenly between the expectations folded into it.
     const share = (performance.now() - scanStarted) / batched.length;
     for (const [i, { index, compiled }] of batched.entries()) {
@@ -96,10 +102,18 @@ export async function validateSuite(
       meta: {
         great_expectations_version: ENGINE_VERSION,
         expectation_suite_name: suite.expectation_suite_name,
-        run_id: { run_name: options.runId ?? null, run_time: options.validationTime ?? new Date().toISOString() },
+        run_id: {
+          run_name: options.runId ?? null,
+          run_time: options.validationTime ?? new Date().toISOString(),
+        },
         validation_time: options.validationTime ?? new Date().toISOString(),
         batch_spec: { table: table.name, location: table.snapshot.table, version: table.version },
-        active_batch_definition: { datasource_name: 'delta', data_connector_name: 'snapshot', data_asset_name: table.name, batch_identifiers: { version: table.version } },
+        active_batch_definition: {
+          datasource_name: 'delta',
+          data_connector_name: 'snapshot',
+          data_asset_name: table.name,
+          batch_identifiers: { version: table.version },
+        },
       },
       id: null,
     },
@@ -134,13 +148,21 @@ interface MapCounts {
   unexpected: number;
 }
 
-async function batchCounts(session: DqSession, table: RegisteredTable, list: MapCompiled[]): Promise<MapCounts[]> {
+async function batchCounts(
+  session: DqSession,
+  table: RegisteredTable,
+  list: MapCompiled[],
+): Promise<MapCounts[]> {
   const cols = list.flatMap((m, i) => [
     `count(*) FILTER (WHERE ${m.domain}) AS d${i}`,
     `count(*) FILTER (WHERE (${m.domain}) AND (${m.unexpected})) AS u${i}`,
   ]);
   const [row] = await session.query(`SELECT count(*) AS n, ${cols.join(', ')} FROM ${table.raw}`);
-  return list.map((_, i) => ({ element: num(row?.['n']), domain: num(row?.[`d${i}`]), unexpected: num(row?.[`u${i}`]) }));
+  return list.map((_, i) => ({
+    element: num(row?.['n']),
+    domain: num(row?.[`d${i}`]),
+    unexpected: num(row?.[`u${i}`]),
+  }));
 }
 
 async function evaluate(
@@ -179,9 +201,15 @@ async function evaluate(
         let partialCounts: JsonValue[] = [];
         if (unexpected > 0) {
           const order = compiled.order ?? '__ord, __row';
-          partial = (await session.query(`SELECT ${compiled.value} AS v FROM ${source} WHERE ${where} ORDER BY ${order} LIMIT ${PARTIAL}`)).map((r) => json(r['v']));
+          partial = (
+            await session.query(
+              `SELECT ${compiled.value} AS v FROM ${source} WHERE ${where} ORDER BY ${order} LIMIT ${PARTIAL}`,
+            )
+          ).map((r) => json(r['v']));
           partialCounts = (
-            await session.query(`SELECT ${compiled.value} AS v, count(*) AS n FROM ${source} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${PARTIAL}`)
+            await session.query(
+              `SELECT ${compiled.value} AS v, count(*) AS n FROM ${source} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${PARTIAL}`,
+            )
           ).map((r) => ({ value: json(r['v']), count: num(r['n']) }));
         }
         const missing = element - domain;
@@ -198,7 +226,11 @@ async function evaluate(
         };
         const r = outcome(config, success, result);
         if (severityOf(config) === 'drop' && unexpected > 0 && compiled.tableRows !== false) {
-          drops.push({ expectationIndex: index, expectation: config, rowsSql: `SELECT __file, __row FROM ${source} WHERE ${where}` });
+          drops.push({
+            expectationIndex: index,
+            expectation: config,
+            rowsSql: `SELECT __file, __row FROM ${source} WHERE ${where}`,
+          });
         }
         return r;
       }
@@ -208,7 +240,11 @@ async function evaluate(
   }
 }
 
-function outcome(config: ExpectationConfig, success: boolean, result: Record<string, JsonValue>): ExpectationResult {
+function outcome(
+  config: ExpectationConfig,
+  success: boolean,
+  result: Record<string, JsonValue>,
+): ExpectationResult {
   return {
     success,
     expectation_config: { ...configJson(config), type: config.expectation_type },
@@ -222,7 +258,12 @@ function errored(config: ExpectationConfig, err: unknown): ExpectationResult {
   const message = err instanceof Error ? err.message : String(err);
   return {
     ...outcome(config, false, {}),
-    exception_info: { raised_exception: true, exception_message: message, exception_traceback: err instanceof KwargError ? null : (err instanceof Error ? (err.stack ?? null) : null) },
+    exception_info: {
+      raised_exception: true,
+      exception_message: message,
+      exception_traceback:
+        err instanceof KwargError ? null : err instanceof Error ? (err.stack ?? null) : null,
+    },
   };
 }
 
@@ -236,4 +277,3 @@ export function num(v: unknown): number {
 export function json(v: unknown): JsonValue {
   return v === undefined ? null : (v as JsonValue);
 }
-

@@ -46,12 +46,10 @@ const instant = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
-const currency = z
-  .string()
-  .refine((c) => CURRENCIES.has(c), {
-    message: 'not an ISO 4217 currency code',
-    params: reasonParams('bad_currency'),
-  });
+const currency = z.string().refine((c) => CURRENCIES.has(c), {
+  message: 'not an ISO 4217 currency code',
+  params: reasonParams('bad_currency'),
+});
 
 export const posLineSchema = z.object({
   lineNo: z.int().min(1).max(MAX_LINE_NO),

@@ -8,7 +8,10 @@ import { readFile } from 'node:fs/promises';
 export type AppSettings = Readonly<Record<string, string>>;
 
 export class AppSettingError extends Error {
-  constructor(readonly setting: string, readonly where: string) {
+  constructor(
+    readonly setting: string,
+    readonly where: string,
+  ) {
     super(`app setting "${setting}" referenced by ${where} is not defined`);
     this.name = 'AppSettingError';
   }
@@ -23,7 +26,8 @@ export async function readLocalSettings(path: string): Promise<Record<string, st
     return {};
   }
   const parsed: unknown = JSON.parse(text);
-  const values = typeof parsed === 'object' && parsed !== null && 'Values' in parsed ? parsed.Values : undefined;
+  const values =
+    typeof parsed === 'object' && parsed !== null && 'Values' in parsed ? parsed.Values : undefined;
   const result: Record<string, string> = {};
   if (typeof values === 'object' && values !== null) {
     for (const [key, value] of Object.entries(values)) {

@@ -105,7 +105,9 @@ export class VirtualClock implements Clock {
       const next = this.nextWakeUp();
       if (next === undefined || next > target) break;
       this.#now = Math.max(this.#now, next);
-      const due = this.#sleepers.filter((s) => s.at <= this.#now).sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const due = this.#sleepers
+        .filter((s) => s.at <= this.#now)
+        .sort((a, b) => a.at - b.at || a.seq - b.seq);
       this.#sleepers = this.#sleepers.filter((s) => s.at > this.#now);
       for (const s of due) s.wake();
     }

@@ -74,9 +74,12 @@ export function indexFunctions(registrations: readonly Registration[]): Map<stri
 
 export function describeFunction(metadata: FunctionMetadata): FunctionDescription | string {
   const entries = Object.entries(metadata.bindings);
-  const triggers = entries.filter(([, b]) => b.direction === 'in' && typeof b.type === 'string' && b.type.toLowerCase().endsWith('trigger'));
+  const triggers = entries.filter(
+    ([, b]) => b.direction === 'in' && typeof b.type === 'string' && b.type.toLowerCase().endsWith('trigger'),
+  );
   const first = triggers[0];
-  if (triggers.length !== 1 || first === undefined) return `function "${metadata.name}" has ${triggers.length} triggers (needs exactly one)`;
+  if (triggers.length !== 1 || first === undefined)
+    return `function "${metadata.name}" has ${triggers.length} triggers (needs exactly one)`;
   const [triggerBindingName, trigger] = first;
   const triggerType = String(trigger.type);
   const description: FunctionDescription = {
@@ -93,7 +96,9 @@ export function describeFunction(metadata: FunctionMetadata): FunctionDescriptio
   switch (triggerType) {
     case 'httpTrigger': {
       description.route = text('route') ?? metadata.name;
-      const methods = Array.isArray(trigger.methods) ? trigger.methods.map((m) => String(m).toUpperCase()) : ['GET', 'POST'];
+      const methods = Array.isArray(trigger.methods)
+        ? trigger.methods.map((m) => String(m).toUpperCase())
+        : ['GET', 'POST'];
       description.methods = methods;
       const level = (text('authLevel') ?? 'anonymous').toLowerCase();
       description.authLevel = level === 'function' || level === 'admin' ? level : 'anonymous';

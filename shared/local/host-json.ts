@@ -30,11 +30,13 @@ export function hostSettings(hostJson: unknown): HostSettings {
   const offsetOption = field(field(eventHubs, 'initialOffsetOptions'), 'type');
   const offsetType = typeof offsetOption === 'string' ? offsetOption.toLowerCase() : 'fromstart';
   return {
-    routePrefix: typeof field(http, 'routePrefix') === 'string' ? (field(http, 'routePrefix') as string) : 'api',
+    routePrefix:
+      typeof field(http, 'routePrefix') === 'string' ? (field(http, 'routePrefix') as string) : 'api',
     maxEventBatchSize: positive(field(eventHubs, 'maxEventBatchSize'), 100),
     batchCheckpointFrequency: positive(field(eventHubs, 'batchCheckpointFrequency'), 1),
     initialOffset: offsetType === 'fromend' ? 'fromEnd' : 'fromStart',
-    taskHub: typeof field(durable, 'hubName') === 'string' ? (field(durable, 'hubName') as string) : 'TestHubName',
+    taskHub:
+      typeof field(durable, 'hubName') === 'string' ? (field(durable, 'hubName') as string) : 'TestHubName',
   };
 }
 

@@ -19,7 +19,11 @@ export interface HttpKeys {
 }
 
 /** Handles a request outside the function routes; returns false to fall through to 404. */
-export type ExtraHandler = (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<boolean>;
+export type ExtraHandler = (
+  request: IncomingMessage,
+  body: Buffer,
+  response: ServerResponse,
+) => Promise<boolean>;
 
 export interface HttpHostOptions {
   functions: readonly IndexedFunction[];
@@ -59,7 +63,14 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       if (await extra(request, body, response)) return;
     }
     const path = decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, '');
-    const underPrefix = prefix === '' ? path : path === prefix ? '' : path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : undefined;
+    const underPrefix =
+      prefix === ''
+        ? path
+        : path === prefix
+          ? ''
+          : path.startsWith(`${prefix}/`)
+            ? path.slice(prefix.length + 1)
+            : undefined;
     if (underPrefix === undefined) return reply(response, 404);
     const method = (request.method ?? 'GET').toUpperCase();
     let matchedPath = false;
@@ -101,7 +112,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const returned = result.returnValue?.http ?? result.outputData?.find((o) => o.data?.http)?.data?.http;
     if (returned === undefined || returned === null) return reply(response, 204);
     const headers: Record<string, string> = { ...(returned.headers ?? {}) };
-    const payload = returned.body?.bytes ? Buffer.from(returned.body.bytes) : Buffer.from(returned.body?.string ?? '');
+    const payload = returned.body?.bytes
+      ? Buffer.from(returned.body.bytes)
+      : Buffer.from(returned.body?.string ?? '');
     response.writeHead(Number(returned.statusCode ?? 200), headers);
     response.end(payload);
   }
@@ -135,7 +148,12 @@ export function authorised(fn: IndexedFunction, request: IncomingMessage, url: U
   return fn.authLevel === 'function' && given === keys.functionKey;
 }
 
-export function reply(response: ServerResponse, status: number, json?: unknown, headers: Record<string, string> = {}): void {
+export function reply(
+  response: ServerResponse,
+  status: number,
+  json?: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (json === undefined) {
     response.writeHead(status, headers);
     response.end();

@@ -66,5 +66,10 @@ function parseSegment(text: string): Segment {
   const [, star, name, constraint, optional] = param;
   if (star === '*') return { kind: 'catchAll', name: name ?? '' };
   const regex = constraint === undefined ? undefined : CONSTRAINTS[constraint.toLowerCase()];
-  return { kind: 'param', name: name ?? '', optional: optional === '?', ...(regex ? { constraint: regex } : {}) };
+  return {
+    kind: 'param',
+    name: name ?? '',
+    optional: optional === '?',
+    ...(regex ? { constraint: regex } : {}),
+  };
 }

@@ -5,7 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IndexedFunction } from './function-index.js';
-import type { RpcInvocationResponse, RpcParameterBinding, RpcRetryContext, RpcTypedData } from './functions-core-types.js';
+import type {
+  RpcInvocationResponse,
+  RpcParameterBinding,
+  RpcRetryContext,
+  RpcTypedData,
+} from './functions-core-types.js';
 import { invokeRegistration } from './worker-stand-in.js';
 
 export interface TriggerFiring {
@@ -20,8 +25,13 @@ export interface TriggerFiring {
 export type InputProvider = (fn: IndexedFunction, bindingName: string) => RpcTypedData;
 
 export class UnsupportedBindingError extends Error {
-  constructor(readonly functionName: string, readonly bindingType: string) {
-    super(`function "${functionName}" has an input binding of type "${bindingType}" that the local runtime does not provide`);
+  constructor(
+    readonly functionName: string,
+    readonly bindingType: string,
+  ) {
+    super(
+      `function "${functionName}" has an input binding of type "${bindingType}" that the local runtime does not provide`,
+    );
     this.name = 'UnsupportedBindingError';
   }
 }
@@ -81,9 +91,14 @@ export class Invoker {
 }
 
 /** The host adds `sys` to every trigger's binding data. */
-function withSys(fn: IndexedFunction, metadata: Record<string, RpcTypedData> | undefined): Record<string, RpcTypedData> {
+function withSys(
+  fn: IndexedFunction,
+  metadata: Record<string, RpcTypedData> | undefined,
+): Record<string, RpcTypedData> {
   return {
     ...metadata,
-    sys: { json: JSON.stringify({ MethodName: fn.name, UtcNow: new Date().toISOString(), RandGuid: randomUUID() }) },
+    sys: {
+      json: JSON.stringify({ MethodName: fn.name, UtcNow: new Date().toISOString(), RandGuid: randomUUID() }),
+    },
   };
 }

@@ -7,8 +7,7 @@
  */
 
 export type Schedule =
-  | { kind: 'cron'; text: string; fields: CronFields }
-  | { kind: 'interval'; text: string; intervalMs: number };
+  { kind: 'cron'; text: string; fields: CronFields } | { kind: 'interval'; text: string; intervalMs: number };
 
 export interface CronFields {
   seconds: ReadonlySet<number>;
@@ -20,7 +19,10 @@ export interface CronFields {
 }
 
 export class ScheduleError extends Error {
-  constructor(readonly schedule: string, reason: string) {
+  constructor(
+    readonly schedule: string,
+    reason: string,
+  ) {
     super(`invalid schedule "${schedule}": ${reason}`);
     this.name = 'ScheduleError';
   }
@@ -36,7 +38,11 @@ export function parseSchedule(text: string): Schedule {
     return { kind: 'interval', text: trimmed, intervalMs };
   }
   const parts = trimmed.split(/\s+/);
-  if (parts.length !== 6) throw new ScheduleError(text, `expected 6 fields (second minute hour day month day-of-week), got ${parts.length}`);
+  if (parts.length !== 6)
+    throw new ScheduleError(
+      text,
+      `expected 6 fields (second minute hour day month day-of-week), got ${parts.length}`,
+    );
   const [sec, min, hour, day, month, dow] = parts as [string, string, string, string, string, string];
   return {
     kind: 'cron',
@@ -102,11 +108,19 @@ export function occurrences(schedule: Schedule, after: number, count: number): s
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
-function parseField(schedule: string, field: string, min: number, max: number, what: string, names?: string[]): Set<number> {
+function parseField(
+  schedule: string,
+  field: string,
+  min: number,
+  max: number,
+  what: string,
+  names?: string[],
+): Set<number> {
   const values = new Set<number>();
   for (const item of field.split(',')) {
     const [range, stepText, extra] = item.split('/');
-    if (range === undefined || range === '' || extra !== undefined) throw new ScheduleError(schedule, `bad ${what} field "${field}"`);
+    if (range === undefined || range === '' || extra !== undefined)
+      throw new ScheduleError(schedule, `bad ${what} field "${field}"`);
     const step = stepText === undefined ? 1 : integer(schedule, stepText, what);
     if (step < 1) throw new ScheduleError(schedule, `${what} step must be at least 1`);
     let from: number;
@@ -116,17 +130,25 @@ function parseField(schedule: string, field: string, min: number, max: number, w
       to = max;
     } else {
       const [a, b, more] = range.split('-');
-      if (a === undefined || more !== undefined) throw new ScheduleError(schedule, `bad ${what} range "${range}"`);
+      if (a === undefined || more !== undefined)
+        throw new ScheduleError(schedule, `bad ${what} range "${range}"`);
       from = value(schedule, a, what, names, min);
       to = b === undefined ? (stepText === undefined ? from : max) : value(schedule, b, what, names, min);
     }
-    if (from < min || to > max || from > to) throw new ScheduleError(schedule, `${what} "${item}" outside ${min}-${max}`);
+    if (from < min || to > max || from > to)
+      throw new ScheduleError(schedule, `${what} "${item}" outside ${min}-${max}`);
     for (let v = from; v <= to; v += step) values.add(v);
   }
   return values;
 }
 
-function value(schedule: string, text: string, what: string, names: string[] | undefined, min: number): number {
+function value(
+  schedule: string,
+  text: string,
+  what: string,
+  names: string[] | undefined,
+  min: number,
+): number {
   const index = names?.indexOf(text.toUpperCase()) ?? -1;
   if (index >= 0) return index + min;
   return integer(schedule, text, what);

@@ -15,7 +15,9 @@ export function jsonData(value: unknown): RpcTypedData {
 
 /** Like the host's `string[]` conversion: null and empty elements are dropped. */
 export function stringCollection(values: readonly (string | null | undefined)[]): RpcTypedData {
-  return { collectionString: { string: values.filter((v): v is string => typeof v === 'string' && v !== '') } };
+  return {
+    collectionString: { string: values.filter((v): v is string => typeof v === 'string' && v !== '') },
+  };
 }
 
 export function sint64Collection(values: readonly number[]): RpcTypedData {

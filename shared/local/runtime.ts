@@ -24,8 +24,19 @@ import { isTerminal } from './durable/instance-state.js';
 import { MemoryInstanceStore, TableInstanceStore, type InstanceStore } from './durable/instance-store.js';
 import { CHECKPOINT_CONTAINER, CheckpointStore } from './event-hub/checkpoint-store.js';
 import { EventHubListener, type BatchOutcome } from './event-hub/event-hub-listener.js';
-import { LocalEventHub, type EventInput, type PartitionInfo, type SendOptions, type StoredEvent } from './event-hub/local-event-hub.js';
-import { functionListing, indexFunctions, type FunctionDescription, type IndexedFunction } from './function-index.js';
+import {
+  LocalEventHub,
+  type EventInput,
+  type PartitionInfo,
+  type SendOptions,
+  type StoredEvent,
+} from './event-hub/local-event-hub.js';
+import {
+  functionListing,
+  indexFunctions,
+  type FunctionDescription,
+  type IndexedFunction,
+} from './function-index.js';
 import { hostSettings, readHostJson, type HostSettings } from './host-json.js';
 import { startHttpHost, type HttpHost } from './http-host.js';
 import { Invoker } from './invoker.js';
@@ -80,14 +91,21 @@ export interface LocalRuntime {
   virtualClock: VirtualClock | undefined;
   eventHub: EventHubApi;
   durable: DurableApi;
-  timers: { list(): TimerInfo[]; fire(name: string): Promise<TimerFiring>; onFired(listener: (firing: TimerFiring) => void): void };
+  timers: {
+    list(): TimerInfo[];
+    fire(name: string): Promise<TimerFiring>;
+    onFired(listener: (firing: TimerFiring) => void): void;
+  };
   stop(options?: { abandon?: boolean }): Promise<void>;
 }
 
 export interface EventHubApi {
   /** Event hub names known to the runtime (from the triggers). */
   hubs(): string[];
-  send(events: readonly (EventInput | string)[], options?: SendOptions & { eventHubName?: string }): Promise<StoredEvent[]>;
+  send(
+    events: readonly (EventInput | string)[],
+    options?: SendOptions & { eventHubName?: string },
+  ): Promise<StoredEvent[]>;
   partitions(eventHubName?: string): PartitionInfo[];
   onBatch(listener: (outcome: BatchOutcome) => void): void;
   /** Resolves when every listener has processed every event sent so far. */
@@ -96,7 +114,10 @@ export interface EventHubApi {
 
 export interface DurableApi {
   startNew(name: string, options?: { instanceId?: string; input?: unknown }): Promise<string>;
-  getStatus(instanceId: string, options?: { showHistory?: boolean }): Promise<OrchestrationStatus | undefined>;
+  getStatus(
+    instanceId: string,
+    options?: { showHistory?: boolean },
+  ): Promise<OrchestrationStatus | undefined>;
   listInstances(): Promise<OrchestrationStatus[]>;
   raiseEvent(instanceId: string, eventName: string, data?: unknown): Promise<ControlResult>;
   terminate(instanceId: string, reason: string): Promise<ControlResult>;
@@ -115,16 +136,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const entry = resolve(options.entry);
   const appDir = resolve(options.appDir ?? dirname(entry));
   const restoreSink = options.log === undefined ? undefined : setLogSink(options.log);
-  const log = (message: string): void => (options.log ?? defaultLog)({ level: 'information', category: 'system', message });
+  const log = (message: string): void =>
+    (options.log ?? defaultLog)({ level: 'information', category: 'system', message });
   const cleanups: (() => Promise<void>)[] = [];
   try {
     // Storage first: its endpoints are app settings.
     let azurite: Azurite | undefined;
     let connectionString: string | undefined;
     if (options.azurite === false) connectionString = undefined;
-    else if (options.azurite !== undefined && 'connectionString' in options.azurite) connectionString = options.azurite.connectionString;
+    else if (options.azurite !== undefined && 'connectionString' in options.azurite)
+      connectionString = options.azurite.connectionString;
     else {
-      azurite = await startAzurite(options.azurite?.location === undefined ? {} : { location: options.azurite.location });
+      azurite = await startAzurite(
+        options.azurite?.location === undefined ? {} : { location: options.azurite.location },
+      );
       const owned = azurite;
       cleanups.push(() => owned.stop());
       connectionString = azurite.connectionString;
@@ -133,16 +158,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const local = await readLocalSettings(join(appDir, 'local.settings.json'));
     const storageDefaults: Record<string, string> = {};
     for (const [key, value] of Object.entries(local)) {
-      if (connectionString !== undefined && /UseDevelopmentStorage=true/i.test(value)) storageDefaults[key] = connectionString;
+      if (connectionString !== undefined && /UseDevelopmentStorage=true/i.test(value))
+        storageDefaults[key] = connectionString;
     }
     if (connectionString !== undefined) storageDefaults.AzureWebJobsStorage = connectionString;
     const explicit = { ...storageDefaults, ...(options.settings ?? {}) };
     const settings: AppSettings = Object.freeze({ ...local, ...explicit });
     publishAppSettings(settings, new Set(Object.keys(explicit)));
 
-    const host: HostSettings = hostSettings(options.hostJson ?? (await readHostJson(join(appDir, 'host.json'))));
+    const host: HostSettings = hostSettings(
+      options.hostJson ?? (await readHostJson(join(appDir, 'host.json'))),
+    );
     const taskHub = resolveSettingReferences(host.taskHub, settings, 'host.json durableTask.hubName');
-    const clock: Clock = options.virtualClock instanceof VirtualClock ? options.virtualClock : options.virtualClock === true ? new VirtualClock() : realClock;
+    const clock: Clock =
+      options.virtualClock instanceof VirtualClock
+        ? options.virtualClock
+        : options.virtualClock === true
+          ? new VirtualClock()
+          : realClock;
     const virtualClock = clock instanceof VirtualClock ? clock : undefined;
     const keys: RuntimeKeys = {
       functionKey: options.keys?.functionKey ?? randomKey(),
@@ -155,12 +188,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const functions = [...index.values()];
     const appHookData: Record<string, unknown> = {};
     const invoker = new Invoker(appHookData);
-    const blobs = (container: string): ObjectStore & { ensure(): Promise<void> } => blobStore(connectionString, container);
+    const blobs = (container: string): ObjectStore & { ensure(): Promise<void> } =>
+      blobStore(connectionString, container);
 
     // Durable: engine + client binding + HTTP API.
     const largeMessages = blobs(`${taskHub.toLowerCase()}-largemessages`);
     await largeMessages.ensure();
-    const instanceStore: InstanceStore = connectionString === undefined ? new MemoryInstanceStore() : new TableInstanceStore(connectionString, taskHub, largeMessages);
+    const instanceStore: InstanceStore =
+      connectionString === undefined
+        ? new MemoryInstanceStore()
+        : new TableInstanceStore(connectionString, taskHub, largeMessages);
     const engine = new DurableEngine({ functions: index, invoker, store: instanceStore, clock, onLog: log });
     let baseUrl = '';
     const clientData = (): DurableClientData => durableClientData(baseUrl, taskHub, keys.systemKey);
@@ -175,7 +212,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       port: options.port ?? 7071,
       routePrefix: host.routePrefix,
       extraHandlers: [durableHttpHandler(engine, keys, clientData)],
-      onError: (fn, error) => log(`[${fn}] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      onError: (fn, error) =>
+        log(`[${fn}] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     });
     baseUrl = http.baseUrl;
     cleanups.push(() => http.close());
@@ -192,7 +230,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const openHub = async (name: string, namespace: string): Promise<LocalEventHub> => {
       const existing = hubs.get(name.toLowerCase());
       if (existing !== undefined) return existing;
-      const hub = await LocalEventHub.open({ fullyQualifiedNamespace: namespace, name, partitionCount: options.eventHubPartitions ?? 4, store: hubStore, clock });
+      const hub = await LocalEventHub.open({
+        fullyQualifiedNamespace: namespace,
+        name,
+        partitionCount: options.eventHubPartitions ?? 4,
+        store: hubStore,
+        clock,
+      });
       hubs.set(name.toLowerCase(), hub);
       return hub;
     };
@@ -215,7 +259,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           batchCheckpointFrequency: host.batchCheckpointFrequency,
           initialOffset: host.initialOffset,
           onBatch: (outcome) => {
-            if (!outcome.succeeded) log(`[${outcome.functionName}] batch ${outcome.partitionId}:${outcome.firstSequenceNumber}-${outcome.lastSequenceNumber} failed: ${outcome.error ?? ''}`);
+            if (!outcome.succeeded)
+              log(
+                `[${outcome.functionName}] batch ${outcome.partitionId}:${outcome.firstSequenceNumber}-${outcome.lastSequenceNumber} failed: ${outcome.error ?? ''}`,
+              );
             for (const listener of batchListeners) listener(outcome);
           },
         }),
@@ -245,11 +292,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const hubFor = (name: string | undefined): LocalEventHub => {
       if (name === undefined) {
         const only = [...hubs.values()];
-        if (only.length !== 1 || only[0] === undefined) throw new Error(`name the event hub: the runtime has ${only.length} (${[...hubs.keys()].join(', ')})`);
+        if (only.length !== 1 || only[0] === undefined)
+          throw new Error(
+            `name the event hub: the runtime has ${only.length} (${[...hubs.keys()].join(', ')})`,
+          );
         return only[0];
       }
       const hub = hubs.get(name.toLowerCase());
-      if (hub === undefined) throw new Error(`no event hub "${name}" (known: ${[...hubs.keys()].join(', ') || 'none'})`);
+      if (hub === undefined)
+        throw new Error(`no event hub "${name}" (known: ${[...hubs.keys()].join(', ') || 'none'})`);
       return hub;
     };
 
@@ -268,7 +319,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           await engine.whenIdle();
           const status = await engine.getStatus(id);
           if (status !== undefined && isTerminal(status.runtimeStatus)) return status;
-          if (Date.now() > deadline) throw new Error(`orchestration ${id} did not finish in time (status ${status?.runtimeStatus ?? 'unknown'})`);
+          if (Date.now() > deadline)
+            throw new Error(
+              `orchestration ${id} did not finish in time (status ${status?.runtimeStatus ?? 'unknown'})`,
+            );
           const next = virtualClock?.nextWakeUp();
           if (virtualClock !== undefined && next !== undefined) await virtualClock.advanceTo(next);
           else await new Promise((r) => setTimeout(r, 10));
@@ -345,15 +399,22 @@ function randomKey(): string {
 
 /** The namespace from the connection setting's `Endpoint=sb://<host>/`, else a local placeholder. */
 function namespaceOf(fn: IndexedFunction, settings: AppSettings): string {
-  const connection = fn.connection === undefined ? undefined : (settings[fn.connection] ?? settings[`${fn.connection}__fullyQualifiedNamespace`]);
+  const connection =
+    fn.connection === undefined
+      ? undefined
+      : (settings[fn.connection] ?? settings[`${fn.connection}__fullyQualifiedNamespace`]);
   const endpoint = connection === undefined ? undefined : /Endpoint=sb:\/\/([^/;]+)/i.exec(connection)?.[1];
   if (endpoint !== undefined) return endpoint;
   if (connection !== undefined && !connection.includes('=')) return connection;
   return 'localhost.servicebus.local';
 }
 
-function blobStore(connectionString: string | undefined, container: string): ObjectStore & { ensure(): Promise<void> } {
-  if (connectionString === undefined) return Object.assign(new MemoryStore(container), { ensure: () => Promise.resolve() });
+function blobStore(
+  connectionString: string | undefined,
+  container: string,
+): ObjectStore & { ensure(): Promise<void> } {
+  if (connectionString === undefined)
+    return Object.assign(new MemoryStore(container), { ensure: () => Promise.resolve() });
   const store = AzureBlobStore.fromConnectionString(connectionString, container);
   return Object.assign(store, { ensure: () => store.ensureContainer() });
 }

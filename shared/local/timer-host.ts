@@ -59,7 +59,9 @@ export class TimerHost {
       .filter((fn) => fn.triggerType === 'timerTrigger')
       .map((fn) => ({
         fn,
-        schedule: parseSchedule(resolveSettingReferences(fn.schedule ?? '', options.settings, `timer function "${fn.name}"`)),
+        schedule: parseSchedule(
+          resolveSettingReferences(fn.schedule ?? '', options.settings, `timer function "${fn.name}"`),
+        ),
         next: undefined,
       }));
   }
@@ -146,8 +148,18 @@ export class TimerHost {
       LastUpdated: new Date(this.#options.clock.now()).toISOString(),
     };
     // The host sends the TimerInfo as PascalCase JSON; the library camel-cases timer input.
-    const trigger = jsonData({ Schedule: { AdjustForDST: true }, ScheduleStatus: scheduleStatus, IsPastDue: isPastDue });
-    const firing: TimerFiring = { functionName: fn.name, scheduledFor: new Date(scheduledFor).toISOString(), isPastDue, reason, succeeded: true };
+    const trigger = jsonData({
+      Schedule: { AdjustForDST: true },
+      ScheduleStatus: scheduleStatus,
+      IsPastDue: isPastDue,
+    });
+    const firing: TimerFiring = {
+      functionName: fn.name,
+      scheduledFor: new Date(scheduledFor).toISOString(),
+      isPastDue,
+      reason,
+      succeeded: true,
+    };
     try {
       await this.#options.invoker.invoke(fn, { trigger });
     } catch (error) {

@@ -108,7 +108,10 @@ export function setLogSink(sink: LogSink): () => void {
   };
 }
 
-export async function runAppHooks(name: 'appStart' | 'appTerminate', appHookData: Record<string, unknown>): Promise<void> {
+export async function runAppHooks(
+  name: 'appStart' | 'appTerminate',
+  appHookData: Record<string, unknown>,
+): Promise<void> {
   for (const hook of state.hooks.get(name) ?? []) {
     await hook({ hookData: {}, appHookData, functionAppDirectory: process.cwd() });
   }
@@ -177,7 +180,11 @@ interface ModuleLoader {
 type HookCallback = (context: Record<string, unknown>) => unknown;
 
 const defaultSink: LogSink = (record) => {
-  if (record.category === 'system' && (record.level === 'debug' || record.level === 'trace' || record.level === 'information')) return;
+  if (
+    record.category === 'system' &&
+    (record.level === 'debug' || record.level === 'trace' || record.level === 'information')
+  )
+    return;
   const line = `[${record.functionName ?? 'host'}] ${record.message}`;
   if (record.level === 'error' || record.level === 'critical') console.error(line);
   else if (record.level === 'warning') console.warn(line);

@@ -20,7 +20,12 @@ const int = (name: string) => ({ name, type: 'integer' as const, nullable: true,
 const bool = (name: string) => ({ name, type: 'boolean' as const, nullable: true, metadata: {} });
 const stringMap = (name: string) => ({
   name,
-  type: { type: 'map' as const, keyType: 'string' as const, valueType: 'string' as const, valueContainsNull: true },
+  type: {
+    type: 'map' as const,
+    keyType: 'string' as const,
+    valueType: 'string' as const,
+    valueContainsNull: true,
+  },
   nullable: true,
   metadata: {},
 });
@@ -69,7 +74,12 @@ export const CHECKPOINT_SCHEMA: StructType = {
       stringMap('configuration'),
       long('createdTime'),
     ]),
-    structOf('protocol', [int('minReaderVersion'), int('minWriterVersion'), stringArray('readerFeatures'), stringArray('writerFeatures')]),
+    structOf('protocol', [
+      int('minReaderVersion'),
+      int('minWriterVersion'),
+      stringArray('readerFeatures'),
+      stringArray('writerFeatures'),
+    ]),
   ],
 };
 
@@ -81,7 +91,8 @@ export interface CheckpointResult {
   numOfAddFiles: number;
 }
 
-const big = (n: number | null | undefined): bigint | null => (n === null || n === undefined ? null : BigInt(n));
+const big = (n: number | null | undefined): bigint | null =>
+  n === null || n === undefined ? null : BigInt(n);
 
 export async function writeCheckpoint(snapshot: Snapshot, now = Date.now()): Promise<CheckpointResult> {
   const props = tableProperties(snapshot.metadata.configuration);
@@ -154,5 +165,11 @@ export async function writeCheckpoint(snapshot: Snapshot, now = Date.now()): Pro
   if (!current || current.version <= snapshot.version) {
     await snapshot.store.put(LAST_CHECKPOINT, new TextEncoder().encode(JSON.stringify(lastCheckpoint)));
   }
-  return { version: snapshot.version, key, rows: rows.length, sizeInBytes: bytes.length, numOfAddFiles: snapshot.files.length };
+  return {
+    version: snapshot.version,
+    key,
+    rows: rows.length,
+    sizeInBytes: bytes.length,
+    numOfAddFiles: snapshot.files.length,
+  };
 }

@@ -12,12 +12,21 @@ const SUPPORTED_READER_FEATURES = new Set(['vacuumProtocolCheck']);
 /** Writer features we honour at writer version 7. */
 const SUPPORTED_WRITER_FEATURES = new Set(['appendOnly', 'invariants']);
 
-export function checkReadSupport(protocol: Protocol, metadata: Metadata, schema: StructType, table: string): void {
+export function checkReadSupport(
+  protocol: Protocol,
+  metadata: Metadata,
+  schema: StructType,
+  table: string,
+): void {
   const { minReaderVersion } = protocol;
   if (!Number.isInteger(minReaderVersion) || minReaderVersion < 1 || minReaderVersion > 3) {
-    throw new DeltaError('InvalidProtocol', `unsupported minReaderVersion ${minReaderVersion} in table ${table}`, {
-      table,
-    });
+    throw new DeltaError(
+      'InvalidProtocol',
+      `unsupported minReaderVersion ${minReaderVersion} in table ${table}`,
+      {
+        table,
+      },
+    );
   }
   const mode = metadata.configuration['delta.columnMapping.mode'];
   if (minReaderVersion === 2 || (mode !== undefined && mode !== 'none')) {
@@ -45,10 +54,14 @@ export function checkWriteSupport(protocol: Protocol, table: string): void {
       { table, feature: unknown[0] ?? '' },
     );
   }
-  throw new DeltaError('UnsupportedFeature', `cannot write table ${table}: minWriterVersion ${minWriterVersion}`, {
-    table,
-    feature: `writerVersion${minWriterVersion}`,
-  });
+  throw new DeltaError(
+    'UnsupportedFeature',
+    `cannot write table ${table}: minWriterVersion ${minWriterVersion}`,
+    {
+      table,
+      feature: `writerVersion${minWriterVersion}`,
+    },
+  );
 }
 
 function containsType(type: DataType, name: string): boolean {

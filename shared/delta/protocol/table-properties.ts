@@ -39,7 +39,11 @@ const UNITS: Record<string, number> = {
 /** Parses Spark calendar intervals such as `interval 1 week`, `interval 30 days`, `168 hours`. */
 export function parseInterval(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const parts = text.trim().toLowerCase().replace(/^interval\s+/, '').split(/\s+/);
+  const parts = text
+    .trim()
+    .toLowerCase()
+    .replace(/^interval\s+/, '')
+    .split(/\s+/);
   let total = 0;
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const n = Number(parts[i]);

@@ -35,7 +35,8 @@ export function parsePartitionValue(
     case 'double':
       return Number(raw);
     case 'boolean':
-      if (raw.toLowerCase() !== 'true' && raw.toLowerCase() !== 'false') throw bad(column, raw, 'not a boolean');
+      if (raw.toLowerCase() !== 'true' && raw.toLowerCase() !== 'false')
+        throw bad(column, raw, 'not a boolean');
       return raw.toLowerCase() === 'true';
     case 'binary':
       return new TextEncoder().encode(raw);
@@ -64,9 +65,10 @@ export function parseDateDays(raw: string, column = ''): number {
  * `2021-09-08 11:11:11[.ffffff]`, read as wall time in `zoneForLegacy`, with microsecond precision.
  */
 export function parseTimestampMicros(raw: string, column = '', zoneForLegacy = 'UTC'): bigint {
-  const m = /^(-?\d{4,})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(
-    raw.trim(),
-  );
+  const m =
+    /^(-?\d{4,})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(
+      raw.trim(),
+    );
   if (!m) throw bad(column, raw, 'not a timestamp');
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
   const frac = (m[7] ?? '').padEnd(6, '0').slice(0, 6);
@@ -134,6 +136,13 @@ function offsetAt(utcMs: number, zone: string): number {
     second: 'numeric',
   }).formatToParts(new Date(utcMs));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
 }

@@ -44,7 +44,11 @@ export function checkWinningCommit(
   winnerVersion: number,
   winner: readonly Action[],
 ): Conflict | undefined {
-  const conflict = (kind: ConflictKind, detail: string): Conflict => ({ kind, version: winnerVersion, detail });
+  const conflict = (kind: ConflictKind, detail: string): Conflict => ({
+    kind,
+    version: winnerVersion,
+    detail,
+  });
   let winnerBlindAppend = false;
   for (const a of winner) if ('commitInfo' in a) winnerBlindAppend = a.commitInfo.isBlindAppend === true;
 
@@ -61,7 +65,10 @@ export function checkWinningCommit(
       for (const a of winner) {
         if (!('add' in a) || !a.add.dataChange) continue;
         if (!footprint.readPartitions || footprint.readPartitions(a.add.partitionValues)) {
-          return conflict('ConcurrentAppend', `a concurrent commit added ${a.add.path} to data this transaction read`);
+          return conflict(
+            'ConcurrentAppend',
+            `a concurrent commit added ${a.add.path} to data this transaction read`,
+          );
         }
       }
     }
@@ -75,7 +82,10 @@ export function checkWinningCommit(
           ? !footprint.readPartitions || footprint.readPartitions(a.remove.partitionValues ?? {})
           : footprint.readFiles.has(key);
       if (read && !snapshotIsolation) {
-        return conflict('ConcurrentDeleteRead', `a concurrent commit removed ${a.remove.path}, which this transaction read`);
+        return conflict(
+          'ConcurrentDeleteRead',
+          `a concurrent commit removed ${a.remove.path}, which this transaction read`,
+        );
       }
     }
   }

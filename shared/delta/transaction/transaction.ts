@@ -131,7 +131,8 @@ export class Transaction {
     let conflictsResolved = 0;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const outcome = await store.putIfAbsent(commitKey(version), bytes);
-      if (outcome.kind === 'created') return { kind: 'committed', version, attempts: attempt, conflictsResolved };
+      if (outcome.kind === 'created')
+        return { kind: 'committed', version, attempts: attempt, conflictsResolved };
       // Version taken: walk every winner up to the current end of the log.
       for (;;) {
         const winnerBytes = await store.get(commitKey(version));
@@ -188,7 +189,10 @@ export class Transaction {
     }
     const config = this.metadata?.configuration ?? snapshot?.metadata.configuration ?? {};
     if (config['delta.appendOnly'] === 'true' && this.removes.some((r) => r.dataChange)) {
-      throw new DeltaError('InvalidArgument', `table ${this.init.store.description} is append-only (delta.appendOnly)`);
+      throw new DeltaError(
+        'InvalidArgument',
+        `table ${this.init.store.description} is append-only (delta.appendOnly)`,
+      );
     }
     const seen = new Set<string>();
     for (const a of [...this.adds.map((x) => x.path), ...this.removes.map((x) => x.path)]) {

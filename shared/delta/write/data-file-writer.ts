@@ -50,7 +50,10 @@ export async function writeDataFiles(
         const source = batch[f.name];
         if (!source) {
           if (!f.nullable) {
-            throw new DeltaError('InvalidArgument', `column ${f.name} is required but missing from the batch`);
+            throw new DeltaError(
+              'InvalidArgument',
+              `column ${f.name} is required but missing from the batch`,
+            );
           }
           return new Array<unknown>(rowIdx.length).fill(null);
         }

@@ -42,7 +42,10 @@ export function serializePartitionValue(value: unknown, type: DataType): string 
 }
 
 /** `col=value/col2=value2` with Hive escaping; null → __HIVE_DEFAULT_PARTITION__. */
-export function partitionDirectory(columns: readonly string[], values: Record<string, string | null>): string {
+export function partitionDirectory(
+  columns: readonly string[],
+  values: Record<string, string | null>,
+): string {
   return columns
     .map((c) => {
       const v = values[c];

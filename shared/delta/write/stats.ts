@@ -41,10 +41,9 @@ export function computeStats(
 }
 
 export function statsToJson(stats: FileStats): string {
-  return JSON.stringify(stats, (_k, v: unknown) => (v instanceof RawJson ? `\u0000RAW${v.text}\u0000` : v)).replace(
-    /"\\u0000RAW([^"\\]*)\\u0000"/g,
-    '$1',
-  );
+  return JSON.stringify(stats, (_k, v: unknown) =>
+    v instanceof RawJson ? `\u0000RAW${v.text}\u0000` : v,
+  ).replace(/"\\u0000RAW([^"\\]*)\\u0000"/g, '$1');
 }
 
 function collectField(

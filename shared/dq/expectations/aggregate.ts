@@ -12,7 +12,15 @@ import { deltaTypeName, typeMatches } from '../duck-types.js';
 import { ident, KwargError, literalList } from '../sql.js';
 import type { JsonValue, Kwargs } from '../suite.js';
 import type { CompileContext, Compiled, ExpectationDefinition } from './expectation-definition.js';
-import { betweenPredicate, boolArg, columnArg, listArg, numberArg, stringArg, stringListArg } from './kwargs.js';
+import {
+  betweenPredicate,
+  boolArg,
+  columnArg,
+  listArg,
+  numberArg,
+  stringArg,
+  stringListArg,
+} from './kwargs.js';
 
 /** `observed` is the metric; success is the between-check, false when the metric is NULL. */
 function metricBetween(type: string, metric: (ctx: CompileContext) => string): ExpectationDefinition {
@@ -34,13 +42,17 @@ function numeric(ctx: CompileContext, fn: string): string {
   const col = columnArg(ctx.kwargs, ctx.schema);
   const field = ctx.schema.fields.find((f) => ident(f.name) === col);
   // Numbers are reported as JSON numbers, like pandas does; dates and timestamps keep their type.
-  const isNumber = field !== undefined && (parseDecimal(field.type) !== undefined || NUMERIC.has(deltaTypeName(field.type)));
+  const isNumber =
+    field !== undefined && (parseDecimal(field.type) !== undefined || NUMERIC.has(deltaTypeName(field.type)));
   const expr = fn === 'sum' ? `COALESCE(sum(${col}), 0)` : `${fn}(${col})`;
   return `SELECT ${isNumber || fn === 'avg' ? `CAST(${expr} AS DOUBLE)` : expr} AS observed FROM ${ctx.ref}`;
 }
 
 export const AGGREGATE_EXPECTATIONS: ExpectationDefinition[] = [
-  metricBetween('expect_table_row_count_to_be_between', (ctx) => `SELECT count(*)::DOUBLE AS observed FROM ${ctx.ref}`),
+  metricBetween(
+    'expect_table_row_count_to_be_between',
+    (ctx) => `SELECT count(*)::DOUBLE AS observed FROM ${ctx.ref}`,
+  ),
   {
     type: 'expect_table_row_count_to_equal',
     rowLevel: false,
@@ -80,8 +92,16 @@ export const AGGREGATE_EXPECTATIONS: ExpectationDefinition[] = [
     return `SELECT CASE WHEN count(*) = 0 THEN 0.0 ELSE count(${col}) / count(*) END AS observed FROM ${ctx.ref}`;
   }),
   distinctSet('expect_column_distinct_values_to_be_in_set', (outside) => `${outside} = 0`, 'outside'),
-  distinctSet('expect_column_distinct_values_to_contain_set', (_outside, missing) => `${missing} = 0`, 'missing'),
-  distinctSet('expect_column_distinct_values_to_equal_set', (outside, missing) => `${outside} = 0 AND ${missing} = 0`, 'outside'),
+  distinctSet(
+    'expect_column_distinct_values_to_contain_set',
+    (_outside, missing) => `${missing} = 0`,
+    'missing',
+  ),
+  distinctSet(
+    'expect_column_distinct_values_to_equal_set',
+    (outside, missing) => `${outside} = 0 AND ${missing} = 0`,
+    'outside',
+  ),
   staticExpectation('expect_column_to_exist', (ctx) => {
     const column = stringArg(ctx.kwargs, 'column');
     const index = ctx.schema.fields.findIndex((f) => f.name === column);
@@ -103,7 +123,10 @@ export const AGGREGATE_EXPECTATIONS: ExpectationDefinition[] = [
   staticExpectation('expect_table_columns_to_match_ordered_list', (ctx) => {
     const expected = stringListArg(ctx.kwargs, 'column_list');
     const actual = ctx.schema.fields.map((f) => f.name);
-    return { success: JSON.stringify(expected) === JSON.stringify(actual), result: { observed_value: actual } };
+    return {
+      success: JSON.stringify(expected) === JSON.stringify(actual),
+      result: { observed_value: actual },
+    };
   }),
   staticExpectation('expect_table_column_count_to_equal', (ctx) => ({
     success: ctx.schema.fields.length === numberArg(ctx.kwargs, 'value'),
@@ -111,7 +134,10 @@ export const AGGREGATE_EXPECTATIONS: ExpectationDefinition[] = [
   })),
   staticExpectation('expect_column_values_to_be_of_type', (ctx) => {
     const field = fieldOf(ctx.kwargs, ctx);
-    return { success: typeMatches(stringArg(ctx.kwargs, 'type_'), field.type), result: { observed_value: deltaTypeName(field.type) } };
+    return {
+      success: typeMatches(stringArg(ctx.kwargs, 'type_'), field.type),
+      result: { observed_value: deltaTypeName(field.type) },
+    };
   }),
   staticExpectation('expect_column_values_to_be_in_type_list', (ctx) => {
     const field = fieldOf(ctx.kwargs, ctx);
@@ -143,7 +169,10 @@ function distinctSet(
       const col = columnArg(ctx.kwargs, ctx.schema);
       const set = listArg(ctx.kwargs, 'value_set');
       const values = set.length === 0 ? 'NULL WHERE FALSE' : `unnest([${literalList(set)}])`;
-      const outside = set.length === 0 ? 'count(DISTINCT v)' : `count(DISTINCT v) FILTER (WHERE v NOT IN (${literalList(set)}))`;
+      const outside =
+        set.length === 0
+          ? 'count(DISTINCT v)'
+          : `count(DISTINCT v) FILTER (WHERE v NOT IN (${literalList(set)}))`;
       const sql =
         `WITH d AS (SELECT DISTINCT ${col} AS v FROM ${ctx.ref} WHERE ${col} IS NOT NULL), ` +
         `s AS (SELECT ${values} AS v) ` +
@@ -153,7 +182,10 @@ function distinctSet(
         `(SELECT count(*) FROM s WHERE v NOT IN (SELECT v FROM d)) AS missing)`;
       return {
         kind: 'aggregate',
-        sql: unexpectedCount === 'outside' ? sql : sql.replace('outside AS unexpected_count', 'missing AS unexpected_count'),
+        sql:
+          unexpectedCount === 'outside'
+            ? sql
+            : sql.replace('outside AS unexpected_count', 'missing AS unexpected_count'),
       };
     },
   };

@@ -8,7 +8,16 @@
  */
 import { ident, KwargError, literalList } from '../sql.js';
 import type { CompileContext, Compiled, ExpectationDefinition } from './expectation-definition.js';
-import { betweenPredicate, boolArg, columnArg, listArg, numberArg, optionalString, stringArg, stringListArg } from './kwargs.js';
+import {
+  betweenPredicate,
+  boolArg,
+  columnArg,
+  listArg,
+  numberArg,
+  optionalString,
+  stringArg,
+  stringListArg,
+} from './kwargs.js';
 
 function columnMap(
   type: string,
@@ -26,8 +35,14 @@ function columnMap(
 }
 
 export const COLUMN_MAP_EXPECTATIONS: ExpectationDefinition[] = [
-  columnMap('expect_column_values_to_not_be_null', (col) => ({ domain: 'TRUE', unexpected: `${col} IS NULL` })),
-  columnMap('expect_column_values_to_be_null', (col) => ({ domain: 'TRUE', unexpected: `${col} IS NOT NULL` })),
+  columnMap('expect_column_values_to_not_be_null', (col) => ({
+    domain: 'TRUE',
+    unexpected: `${col} IS NULL`,
+  })),
+  columnMap('expect_column_values_to_be_null', (col) => ({
+    domain: 'TRUE',
+    unexpected: `${col} IS NOT NULL`,
+  })),
   columnMap('expect_column_values_to_be_unique', (col, ctx) => ({
     unexpected: `${col} IN (SELECT ${col} FROM ${ctx.ref} WHERE ${col} IS NOT NULL GROUP BY ${col} HAVING count(*) > 1)`,
   })),
@@ -93,7 +108,10 @@ export const COLUMN_MAP_EXPECTATIONS: ExpectationDefinition[] = [
       const names = stringListArg(ctx.kwargs, 'column_list');
       if (names.length < 2) throw new KwargError('column_list must contain at least two columns');
       const cols = names.map((n) => columnArg({ column: n }, ctx.schema));
-      const domain = multiDomain(cols, optionalString(ctx.kwargs, 'ignore_row_if') ?? 'all_values_are_missing');
+      const domain = multiDomain(
+        cols,
+        optionalString(ctx.kwargs, 'ignore_row_if') ?? 'all_values_are_missing',
+      );
       const key = `struct_pack(${cols.map((c, i) => `c${i} := ${c}`).join(', ')})`;
       return {
         kind: 'map',
@@ -114,7 +132,9 @@ function pairDomain(a: string, b: string, ignore: string): string {
     case 'neither':
       return 'TRUE';
     default:
-      throw new KwargError(`ignore_row_if must be both_values_are_missing, either_value_is_missing or neither, got ${ignore}`);
+      throw new KwargError(
+        `ignore_row_if must be both_values_are_missing, either_value_is_missing or neither, got ${ignore}`,
+      );
   }
 }
 
@@ -127,6 +147,8 @@ function multiDomain(cols: string[], ignore: string): string {
     case 'never':
       return 'TRUE';
     default:
-      throw new KwargError(`ignore_row_if must be all_values_are_missing, any_value_is_missing or never, got ${ignore}`);
+      throw new KwargError(
+        `ignore_row_if must be all_values_are_missing, any_value_is_missing or never, got ${ignore}`,
+      );
   }
 }

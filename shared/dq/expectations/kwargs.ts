@@ -37,14 +37,16 @@ export function listArg(kwargs: Kwargs, name: string): JsonValue[] {
 
 export function stringListArg(kwargs: Kwargs, name: string): string[] {
   const v = listArg(kwargs, name);
-  if (!v.every((x): x is string => typeof x === 'string')) throw new KwargError(`kwarg ${name} must be a list of strings`);
+  if (!v.every((x): x is string => typeof x === 'string'))
+    throw new KwargError(`kwarg ${name} must be a list of strings`);
   return v;
 }
 
 /** A column of the validated table, quoted; unknown columns are a KwargError like GE's "column not found". */
 export function columnArg(kwargs: Kwargs, schema: StructType, name = 'column'): string {
   const column = stringArg(kwargs, name);
-  if (!schema.fields.some((f) => f.name === column)) throw new KwargError(`column ${JSON.stringify(column)} not found in table`);
+  if (!schema.fields.some((f) => f.name === column))
+    throw new KwargError(`column ${JSON.stringify(column)} not found in table`);
   return ident(column);
 }
 
@@ -52,10 +54,13 @@ export function columnArg(kwargs: Kwargs, schema: StructType, name = 'column'): 
 export function betweenPredicate(expr: string, kwargs: Kwargs, requireOne: boolean): string {
   const min = kwargs['min_value'] ?? null;
   const max = kwargs['max_value'] ?? null;
-  if (requireOne && min === null && max === null) throw new KwargError('min_value and max_value cannot both be None');
+  if (requireOne && min === null && max === null)
+    throw new KwargError('min_value and max_value cannot both be None');
   const parts: string[] = [];
-  if (min !== null) parts.push(`${expr} ${boolArg(kwargs, 'strict_min', false) ? '>' : '>='} ${literal(min)}`);
-  if (max !== null) parts.push(`${expr} ${boolArg(kwargs, 'strict_max', false) ? '<' : '<='} ${literal(max)}`);
+  if (min !== null)
+    parts.push(`${expr} ${boolArg(kwargs, 'strict_min', false) ? '>' : '>='} ${literal(min)}`);
+  if (max !== null)
+    parts.push(`${expr} ${boolArg(kwargs, 'strict_max', false) ? '<' : '<='} ${literal(max)}`);
   return parts.length === 0 ? 'TRUE' : `(${parts.join(' AND ')})`;
 }
 
@@ -63,6 +68,7 @@ export function betweenPredicate(expr: string, kwargs: Kwargs, requireOne: boole
 export function mostlyOf(kwargs: Kwargs): number {
   const v = kwargs['mostly'];
   if (v === undefined || v === null) return 1;
-  if (typeof v !== 'number' || v < 0 || v > 1) throw new KwargError('kwarg mostly must be a number between 0 and 1');
+  if (typeof v !== 'number' || v < 0 || v > 1)
+    throw new KwargError('kwarg mostly must be a number between 0 and 1');
   return v;
 }

@@ -23,7 +23,8 @@ import type { CompileContext, Compiled, ExpectationDefinition } from './expectat
 import { numberArg, optionalString, stringArg } from './kwargs.js';
 
 const c = (kwargs: Kwargs, name: string, fallback: string) => ident(stringArg(kwargs, name, fallback));
-const money = (kwargs: Kwargs, name: string, fallback: number) => `${numberArg(kwargs, name, fallback)}::DECIMAL(18,4)`;
+const money = (kwargs: Kwargs, name: string, fallback: number) =>
+  `${numberArg(kwargs, name, fallback)}::DECIMAL(18,4)`;
 
 /** Latest store master row per store: tz, open and close hours. */
 function storesSql(ctx: CompileContext): string {
@@ -72,7 +73,11 @@ export const RETAIL_EXPECTATIONS: ExpectationDefinition[] = [
     rowLevel: true,
     compile(ctx): Compiled {
       const k = ctx.kwargs;
-      const [sub, tax, total] = [c(k, 'subtotal_column', 'subtotal'), c(k, 'tax_column', 'tax'), c(k, 'total_column', 'total')];
+      const [sub, tax, total] = [
+        c(k, 'subtotal_column', 'subtotal'),
+        c(k, 'tax_column', 'tax'),
+        c(k, 'total_column', 'total'),
+      ];
       const key = c(k, 'key_column', 'transaction_id');
       return {
         kind: 'map',
@@ -158,7 +163,10 @@ export const RETAIL_EXPECTATIONS: ExpectationDefinition[] = [
       const store = c(k, 'store_column', 'store_id');
       const ts = c(k, 'timestamp_column', 'occurred_at');
       const asOf = optionalString(k, 'as_of');
-      const asOfSql = asOf === undefined ? `(SELECT max(CAST(${ts} AS TIMESTAMPTZ)) FROM ${ctx.ref})` : `CAST(${str(asOf)} AS TIMESTAMPTZ)`;
+      const asOfSql =
+        asOf === undefined
+          ? `(SELECT max(CAST(${ts} AS TIMESTAMPTZ)) FROM ${ctx.ref})`
+          : `CAST(${str(asOf)} AS TIMESTAMPTZ)`;
       const minutes = numberArg(k, 'max_silence_minutes', 60);
       const local = `timezone(__dq_tz, __dq_as_of)`;
       const localMinute = `(hour(${local}) * 60 + minute(${local}))`;

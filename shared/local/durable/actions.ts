@@ -67,7 +67,9 @@ export function flattenActions(state: OrchestratorStateJson): ActionJson[] {
 
 /** Does this action take a sequence number (EventId)? */
 export function takesSequenceNumber(action: ActionJson): boolean {
-  return action.actionType !== ActionType.WaitForExternalEvent && action.actionType !== ActionType.ContinueAsNew;
+  return (
+    action.actionType !== ActionType.WaitForExternalEvent && action.actionType !== ActionType.ContinueAsNew
+  );
 }
 
 /** What must stay identical on replay: the kind and the target (as DTFx checks). */
@@ -77,7 +79,10 @@ export function actionSignature(action: ActionJson): string {
 }
 
 export function actionName(type: number): string {
-  return (Object.keys(ActionType) as (keyof typeof ActionType)[]).find((k) => ActionType[k] === type) ?? `Action${type}`;
+  return (
+    (Object.keys(ActionType) as (keyof typeof ActionType)[]).find((k) => ActionType[k] === type) ??
+    `Action${type}`
+  );
 }
 
 /** The JSON text DTFx stores as an activity's input: string inputs arrive pre-encoded by the SDK. */

@@ -18,7 +18,17 @@ import type { Clock } from '../clock.js';
 import type { IndexedFunction } from '../function-index.js';
 import type { Invoker } from '../invoker.js';
 import { fromTypedData } from '../rpc-data.js';
-import { ActionType, actionName, actionSignature, activityInputText, flattenActions, takesSequenceNumber, type ActionJson, type OrchestratorStateJson, type RetryOptionsJson } from './actions.js';
+import {
+  ActionType,
+  actionName,
+  actionSignature,
+  activityInputText,
+  flattenActions,
+  takesSequenceNumber,
+  type ActionJson,
+  type OrchestratorStateJson,
+  type RetryOptionsJson,
+} from './actions.js';
 import { EventType, failureFields, historyEvent, type HistoryEvent } from './history.js';
 import { isTerminal, type InstanceState, type OpenTask, type RuntimeStatus } from './instance-state.js';
 import type { InstanceStore } from './instance-store.js';
@@ -53,7 +63,10 @@ export class InstanceExistsError extends Error {
 }
 
 export class UnknownFunctionError extends Error {
-  constructor(readonly functionName: string, readonly kind: string) {
+  constructor(
+    readonly functionName: string,
+    readonly kind: string,
+  ) {
     super(`no ${kind} function named "${functionName}" is registered`);
     this.name = 'UnknownFunctionError';
   }
@@ -91,8 +104,10 @@ export class DurableEngine {
       for (const [key, task] of Object.entries(state.open)) {
         if (task.completed === true) continue;
         const taskId = Number(key);
-        if (task.kind === 'activity') this.#track(this.#runActivity(state.instanceId, state.executionId, taskId, task));
-        else if (task.kind === 'timer' || task.kind === 'retryTimer') this.#armTimer(state.instanceId, state.executionId, taskId, task.fireAt);
+        if (task.kind === 'activity')
+          this.#track(this.#runActivity(state.instanceId, state.executionId, taskId, task));
+        else if (task.kind === 'timer' || task.kind === 'retryTimer')
+          this.#armTimer(state.instanceId, state.executionId, taskId, task.fireAt);
         else this.#track(this.#resumeChild(state, taskId, task));
       }
       if (state.pending.length > 0) this.#track(this.#pump(id));
@@ -112,7 +127,10 @@ export class DurableEngine {
     return instanceId;
   }
 
-  async getStatus(instanceId: string, options: { showHistory?: boolean } = {}): Promise<OrchestrationStatus | undefined> {
+  async getStatus(
+    instanceId: string,
+    options: { showHistory?: boolean } = {},
+  ): Promise<OrchestrationStatus | undefined> {
     const state = await this.#get(instanceId);
     return state === undefined ? undefined : statusOf(state, options.showHistory === true);
   }
@@ -221,7 +239,8 @@ export class DurableEngine {
     state.status = 'Running';
 
     const outcome = await this.#runOrchestrator(state);
-    const violation = outcome.state === undefined ? undefined : this.#applyActions(state, outcome.state, now, effects);
+    const violation =
+      outcome.state === undefined ? undefined : this.#applyActions(state, outcome.state, now, effects);
     state.customStatus = outcome.state?.customStatus ?? null;
     state.lastUpdatedTime = new Date(now).toISOString();
     if (violation !== undefined || outcome.error !== undefined) {
@@ -233,7 +252,9 @@ export class DurableEngine {
       if (continued !== undefined) this.#continueAsNew(state, continued, now, effects);
       else {
         this.#finish(state, 'Completed', outcome.state.output ?? null, now, effects);
-        state.history.push(historyEvent(EventType.ExecutionCompleted, now, { Result: JSON.stringify(state.output) }));
+        state.history.push(
+          historyEvent(EventType.ExecutionCompleted, now, { Result: JSON.stringify(state.output) }),
+        );
       }
     }
     state.history.push(historyEvent(EventType.OrchestratorCompleted, now));
@@ -241,14 +262,26 @@ export class DurableEngine {
   }
 
   /** Bookkeeping the SDK does implicitly when it reads `event`: retry timers and re-runs take ids. */
-  #beforeDelivery(state: InstanceState, event: HistoryEvent, now: number, effects: Effects, extra: HistoryEvent[]): void {
+  #beforeDelivery(
+    state: InstanceState,
+    event: HistoryEvent,
+    now: number,
+    effects: Effects,
+    extra: HistoryEvent[],
+  ): void {
     const completes = event.TaskScheduledId ?? event.TimerId;
     if (completes === undefined) return;
     const task = state.open[String(completes)];
     delete state.open[String(completes)];
     if (task === undefined) return;
-    const failed = event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
-    if (failed && (task.kind === 'activity' || task.kind === 'subOrchestration') && task.retry !== undefined) {
+    const failed =
+      event.EventType === EventType.TaskFailed ||
+      event.EventType === EventType.SubOrchestrationInstanceFailed;
+    if (
+      failed &&
+      (task.kind === 'activity' || task.kind === 'subOrchestration') &&
+      task.retry !== undefined
+    ) {
       const failures = task.retry.failures + 1;
       const timerId = state.nextId++;
       const fireAt = new Date(now + retryDelayMs(task.retry.options, failures)).toISOString();
@@ -256,21 +289,47 @@ export class DurableEngine {
       state.open[String(timerId)] = {
         kind: 'retryTimer',
         fireAt,
-        retryOf: task.kind === 'activity' ? { kind: 'activity', name: task.name, input: task.input, retry } : { kind: 'subOrchestration', name: task.name, input: task.input, retry },
+        retryOf:
+          task.kind === 'activity'
+            ? { kind: 'activity', name: task.name, input: task.input, retry }
+            : { kind: 'subOrchestration', name: task.name, input: task.input, retry },
       };
       extra.push(historyEvent(EventType.TimerCreated, now, { FireAt: fireAt }, timerId));
       effects.timers.push(timerId);
-    } else if (task.kind === 'retryTimer' && task.retryOf.retry.failures < task.retryOf.retry.options.maxNumberOfAttempts) {
+    } else if (
+      task.kind === 'retryTimer' &&
+      task.retryOf.retry.failures < task.retryOf.retry.options.maxNumberOfAttempts
+    ) {
       const rerunId = state.nextId++;
       const target = task.retryOf;
       if (target.kind === 'activity') {
-        state.open[String(rerunId)] = { kind: 'activity', name: target.name, input: target.input, retry: target.retry };
-        extra.push(historyEvent(EventType.TaskScheduled, now, { Name: target.name, Input: target.input }, rerunId));
+        state.open[String(rerunId)] = {
+          kind: 'activity',
+          name: target.name,
+          input: target.input,
+          retry: target.retry,
+        };
+        extra.push(
+          historyEvent(EventType.TaskScheduled, now, { Name: target.name, Input: target.input }, rerunId),
+        );
         effects.activities.push(rerunId);
       } else {
         const childId = `${state.instanceId}:${rerunId}`;
-        state.open[String(rerunId)] = { kind: 'subOrchestration', name: target.name, instanceId: childId, input: target.input, retry: target.retry };
-        extra.push(historyEvent(EventType.SubOrchestrationInstanceCreated, now, { Name: target.name, InstanceId: childId, Input: JSON.stringify(target.input ?? null) }, rerunId));
+        state.open[String(rerunId)] = {
+          kind: 'subOrchestration',
+          name: target.name,
+          instanceId: childId,
+          input: target.input,
+          retry: target.retry,
+        };
+        extra.push(
+          historyEvent(
+            EventType.SubOrchestrationInstanceCreated,
+            now,
+            { Name: target.name, InstanceId: childId, Input: JSON.stringify(target.input ?? null) },
+            rerunId,
+          ),
+        );
         effects.children.push(rerunId);
       }
     }
@@ -292,9 +351,12 @@ export class DurableEngine {
       defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
     };
     try {
-      const response = await this.#options.invoker.invoke(fn, { trigger: { string: JSON.stringify(binding) } });
+      const response = await this.#options.invoker.invoke(fn, {
+        trigger: { string: JSON.stringify(binding) },
+      });
       const returned = fromTypedData(response.returnValue) as OrchestratorStateJson | undefined;
-      if (returned === undefined || !Array.isArray(returned.actions)) return { error: `orchestrator "${state.name}" returned no orchestration state` };
+      if (returned === undefined || !Array.isArray(returned.actions))
+        return { error: `orchestrator "${state.name}" returned no orchestration state` };
       return { state: returned };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -306,7 +368,12 @@ export class DurableEngine {
   }
 
   /** Schedules the new leaves; returns a determinism violation message, if any. */
-  #applyActions(state: InstanceState, result: OrchestratorStateJson, now: number, effects: Effects): string | undefined {
+  #applyActions(
+    state: InstanceState,
+    result: OrchestratorStateJson,
+    now: number,
+    effects: Effects,
+  ): string | undefined {
     const leaves = flattenActions(result);
     const leafIds = state.leafIds;
     for (let i = 0; i < Math.min(leaves.length, state.knownActions.length); i++) {
@@ -330,7 +397,12 @@ export class DurableEngine {
         case ActionType.CallActivityWithRetry: {
           const name = action.functionName ?? '';
           const input = activityInputText(action);
-          state.open[String(id)] = { kind: 'activity', name, input, ...(action.retryOptions ? { retry: { options: action.retryOptions, failures: 0 } } : {}) };
+          state.open[String(id)] = {
+            kind: 'activity',
+            name,
+            input,
+            ...(action.retryOptions ? { retry: { options: action.retryOptions, failures: 0 } } : {}),
+          };
           state.history.push(historyEvent(EventType.TaskScheduled, now, { Name: name, Input: input }, id));
           effects.activities.push(id);
           break;
@@ -354,7 +426,14 @@ export class DurableEngine {
             input: action.input,
             ...(action.retryOptions ? { retry: { options: action.retryOptions, failures: 0 } } : {}),
           };
-          state.history.push(historyEvent(EventType.SubOrchestrationInstanceCreated, now, { Name: name, InstanceId: childId, Input: JSON.stringify(action.input ?? null) }, id));
+          state.history.push(
+            historyEvent(
+              EventType.SubOrchestrationInstanceCreated,
+              now,
+              { Name: name, InstanceId: childId, Input: JSON.stringify(action.input ?? null) },
+              id,
+            ),
+          );
           effects.children.push(id);
           break;
         }
@@ -365,7 +444,13 @@ export class DurableEngine {
     // Timers the orchestrator gave up on (a Task.any won by something else).
     leaves.forEach((action, i) => {
       const id = leafIds[i];
-      if (action.actionType !== ActionType.CreateTimer || action.isCanceled !== true || id === undefined || id < 0) return;
+      if (
+        action.actionType !== ActionType.CreateTimer ||
+        action.isCanceled !== true ||
+        id === undefined ||
+        id < 0
+      )
+        return;
       const open = state.open[String(id)];
       if (open?.kind === 'timer' && open.completed !== true) {
         delete state.open[String(id)];
@@ -376,7 +461,8 @@ export class DurableEngine {
   }
 
   #continueAsNew(state: InstanceState, action: ActionJson, now: number, effects: Effects): void {
-    const input = typeof action.input === 'string' ? (JSON.parse(action.input) as unknown) : (action.input ?? null);
+    const input =
+      typeof action.input === 'string' ? (JSON.parse(action.input) as unknown) : (action.input ?? null);
     state.history.push(historyEvent(EventType.ContinueAsNew, now, { Result: JSON.stringify(input) }));
     this.#cancelOpen(state, effects);
     state.executionId++;
@@ -388,7 +474,10 @@ export class DurableEngine {
     state.open = {};
     // External events not yet delivered carry over to the new execution, like later arrivals.
     const carried = state.pending.filter((e) => e.EventType === EventType.EventRaised);
-    state.pending = [historyEvent(EventType.ExecutionStarted, now, { Name: state.name, Input: JSON.stringify(input) }), ...carried];
+    state.pending = [
+      historyEvent(EventType.ExecutionStarted, now, { Name: state.name, Input: JSON.stringify(input) }),
+      ...carried,
+    ];
     state.status = 'Running';
   }
 
@@ -416,7 +505,8 @@ export class DurableEngine {
     }
     for (const id of effects.timers) {
       const task = state.open[String(id)];
-      if (task?.kind === 'timer' || task?.kind === 'retryTimer') this.#armTimer(instanceId, executionId, id, task.fireAt);
+      if (task?.kind === 'timer' || task?.kind === 'retryTimer')
+        this.#armTimer(instanceId, executionId, id, task.fireAt);
     }
     for (const id of effects.children) {
       const task = state.open[String(id)];
@@ -425,15 +515,26 @@ export class DurableEngine {
     if (effects.finished && state.parent !== undefined) this.#track(this.#notifyParent(state));
   }
 
-  async #runActivity(instanceId: string, executionId: number, id: number, task: Extract<OpenTask, { kind: 'activity' }>): Promise<void> {
+  async #runActivity(
+    instanceId: string,
+    executionId: number,
+    id: number,
+    task: Extract<OpenTask, { kind: 'activity' }>,
+  ): Promise<void> {
     let event: HistoryEvent;
     try {
       const fn = this.#function(task.name, 'activityTrigger', 'activity');
       const response = await this.#options.invoker.invoke(fn, { trigger: { string: task.input } });
       const result = fromTypedData(response.returnValue);
-      event = historyEvent(EventType.TaskCompleted, this.#options.clock.now(), { TaskScheduledId: id, Result: JSON.stringify(result ?? null) });
+      event = historyEvent(EventType.TaskCompleted, this.#options.clock.now(), {
+        TaskScheduledId: id,
+        Result: JSON.stringify(result ?? null),
+      });
     } catch (error) {
-      event = historyEvent(EventType.TaskFailed, this.#options.clock.now(), { TaskScheduledId: id, ...failureFields(asError(error)) });
+      event = historyEvent(EventType.TaskFailed, this.#options.clock.now(), {
+        TaskScheduledId: id,
+        ...failureFields(asError(error)),
+      });
     }
     await this.#deliver(instanceId, executionId, id, event);
   }
@@ -447,7 +548,14 @@ export class DurableEngine {
     void this.#options.clock.sleepUntil(Date.parse(fireAt), controller.signal).then(() => {
       if (controller.signal.aborted) return;
       this.#timers.delete(key);
-      this.#track(this.#deliver(instanceId, executionId, id, historyEvent(EventType.TimerFired, this.#options.clock.now(), { TimerId: id, FireAt: fireAt })));
+      this.#track(
+        this.#deliver(
+          instanceId,
+          executionId,
+          id,
+          historyEvent(EventType.TimerFired, this.#options.clock.now(), { TimerId: id, FireAt: fireAt }),
+        ),
+      );
     });
   }
 
@@ -464,29 +572,45 @@ export class DurableEngine {
     for (const key of Object.keys(state.open)) this.#disarm(state.instanceId, Number(key));
   }
 
-  async #startChild(parent: InstanceState, id: number, task: Extract<OpenTask, { kind: 'subOrchestration' }>): Promise<void> {
+  async #startChild(
+    parent: InstanceState,
+    id: number,
+    task: Extract<OpenTask, { kind: 'subOrchestration' }>,
+  ): Promise<void> {
     let failure: Error | undefined;
     try {
       const fn = this.#orchestrator(task.name);
       await this.#withLock(task.instanceId, async () => {
         const existing = await this.#get(task.instanceId);
-        if (existing !== undefined && !isTerminal(existing.status)) throw new InstanceExistsError(task.instanceId);
+        if (existing !== undefined && !isTerminal(existing.status))
+          throw new InstanceExistsError(task.instanceId);
         const child = this.#newState(task.instanceId, fn.name, task.input);
-        child.parent = { instanceId: parent.instanceId, taskScheduledId: id, executionId: parent.executionId };
+        child.parent = {
+          instanceId: parent.instanceId,
+          taskScheduledId: id,
+          executionId: parent.executionId,
+        };
         await this.#save(child);
       });
     } catch (error) {
       failure = asError(error);
     }
     if (failure !== undefined) {
-      const event = historyEvent(EventType.SubOrchestrationInstanceFailed, this.#options.clock.now(), { TaskScheduledId: id, ...failureFields(failure) });
+      const event = historyEvent(EventType.SubOrchestrationInstanceFailed, this.#options.clock.now(), {
+        TaskScheduledId: id,
+        ...failureFields(failure),
+      });
       await this.#deliver(parent.instanceId, parent.executionId, id, event);
       return;
     }
     await this.#pump(task.instanceId);
   }
 
-  async #resumeChild(parent: InstanceState, id: number, task: Extract<OpenTask, { kind: 'subOrchestration' }>): Promise<void> {
+  async #resumeChild(
+    parent: InstanceState,
+    id: number,
+    task: Extract<OpenTask, { kind: 'subOrchestration' }>,
+  ): Promise<void> {
     const child = await this.#get(task.instanceId);
     if (child === undefined) return this.#startChild(parent, id, task);
     if (isTerminal(child.status)) await this.#notifyParent(child);
@@ -498,16 +622,27 @@ export class DurableEngine {
     const now = this.#options.clock.now();
     const event =
       child.status === 'Completed'
-        ? historyEvent(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: parent.taskScheduledId, Result: JSON.stringify(child.output ?? null) })
+        ? historyEvent(EventType.SubOrchestrationInstanceCompleted, now, {
+            TaskScheduledId: parent.taskScheduledId,
+            Result: JSON.stringify(child.output ?? null),
+          })
         : historyEvent(EventType.SubOrchestrationInstanceFailed, now, {
             TaskScheduledId: parent.taskScheduledId,
-            ...failureFields({ name: 'OrchestrationFailure', message: `Sub-orchestration "${child.name}" (${child.instanceId}) ${child.status.toLowerCase()}: ${String(child.output)}` }),
+            ...failureFields({
+              name: 'OrchestrationFailure',
+              message: `Sub-orchestration "${child.name}" (${child.instanceId}) ${child.status.toLowerCase()}: ${String(child.output)}`,
+            }),
           });
     await this.#deliver(parent.instanceId, parent.executionId, parent.taskScheduledId, event);
   }
 
   /** Queues a completion for an open task of the given execution (stale ones are dropped). */
-  async #deliver(instanceId: string, executionId: number | undefined, id: number, event: HistoryEvent): Promise<void> {
+  async #deliver(
+    instanceId: string,
+    executionId: number | undefined,
+    id: number,
+    event: HistoryEvent,
+  ): Promise<void> {
     const queued = await this.#withLock(instanceId, async () => {
       const state = await this.#get(instanceId);
       if (state === undefined || isTerminal(state.status)) return false;
@@ -538,7 +673,13 @@ export class DurableEngine {
       createdTime: iso,
       lastUpdatedTime: iso,
       history: [],
-      pending: [historyEvent(EventType.ExecutionStarted, now, { Name: name, Input: JSON.stringify(input ?? null), Version: '' })],
+      pending: [
+        historyEvent(EventType.ExecutionStarted, now, {
+          Name: name,
+          Input: JSON.stringify(input ?? null),
+          Version: '',
+        }),
+      ],
       nextId: 0,
       knownActions: [],
       leafIds: [],
@@ -593,7 +734,8 @@ export class DurableEngine {
     this.#busy++;
     work
       .catch((error: unknown) => {
-        if (!this.#abandoned) this.#options.onLog?.(`durable runtime error: ${asError(error).stack ?? String(error)}`);
+        if (!this.#abandoned)
+          this.#options.onLog?.(`durable runtime error: ${asError(error).stack ?? String(error)}`);
       })
       .finally(() => {
         this.#busy--;
@@ -604,7 +746,8 @@ export class DurableEngine {
 
 /** DTFx: firstRetryInterval × backoffCoefficient^(attempt−1), capped at maxRetryInterval. */
 export function retryDelayMs(options: RetryOptionsJson, failures: number): number {
-  const delay = options.firstRetryIntervalInMilliseconds * (options.backoffCoefficient ?? 1) ** (failures - 1);
+  const delay =
+    options.firstRetryIntervalInMilliseconds * (options.backoffCoefficient ?? 1) ** (failures - 1);
   const cap = options.maxRetryIntervalInMilliseconds;
   return cap !== undefined && cap > 0 ? Math.min(delay, cap) : delay;
 }

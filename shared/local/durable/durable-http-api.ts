@@ -51,7 +51,11 @@ export function durableClientData(baseUrl: string, taskHub: string, systemKey: s
   };
 }
 
-export function durableHttpHandler(engine: DurableEngine, keys: { systemKey: string; masterKey: string }, clientData: () => DurableClientData): ExtraHandler {
+export function durableHttpHandler(
+  engine: DurableEngine,
+  keys: { systemKey: string; masterKey: string },
+  clientData: () => DurableClientData,
+): ExtraHandler {
   return async (request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<boolean> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     let rest: string;
@@ -64,53 +68,80 @@ export function durableHttpHandler(engine: DurableEngine, keys: { systemKey: str
       }
       rest = url.pathname.slice(WEBHOOK_PATH.length);
     } else return false;
-    const parts = rest.split('/').filter((p) => p !== '').map(decodeURIComponent);
+    const parts = rest
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent);
     const method = (request.method ?? 'GET').toUpperCase();
     try {
       await route(engine, method, parts, url, body, response, clientData());
     } catch (error) {
       if (error instanceof InstanceExistsError) reply(response, 409, { message: error.message });
       else if (error instanceof UnknownFunctionError) reply(response, 400, { message: error.message });
-      else if (error instanceof SyntaxError) reply(response, 400, { message: `request body is not JSON: ${error.message}` });
+      else if (error instanceof SyntaxError)
+        reply(response, 400, { message: `request body is not JSON: ${error.message}` });
       else throw error;
     }
     return true;
   };
 }
 
-async function route(engine: DurableEngine, method: string, parts: string[], url: URL, body: Buffer, response: ServerResponse, client: DurableClientData): Promise<void> {
+async function route(
+  engine: DurableEngine,
+  method: string,
+  parts: string[],
+  url: URL,
+  body: Buffer,
+  response: ServerResponse,
+  client: DurableClientData,
+): Promise<void> {
   const [head, id, action, eventName] = parts;
   if (head === 'orchestrators' && method === 'POST' && id !== undefined) {
     const text = body.toString('utf8');
     const input = text === '' ? undefined : (JSON.parse(text) as unknown);
-    const instanceId = await engine.startNew(id, { ...(action === undefined ? {} : { instanceId: action }), input });
+    const instanceId = await engine.startNew(id, {
+      ...(action === undefined ? {} : { instanceId: action }),
+      input,
+    });
     const links = Object.fromEntries(
-      Object.entries(client.managementUrls).map(([k, v]) => [k, v.replace(client.managementUrls.id ?? 'INSTANCEID', instanceId)]),
+      Object.entries(client.managementUrls).map(([k, v]) => [
+        k,
+        v.replace(client.managementUrls.id ?? 'INSTANCEID', instanceId),
+      ]),
     );
     reply(response, 202, { ...links, id: instanceId }, { location: links.statusQueryGetUri ?? '' });
     return;
   }
-  if (head !== 'instances') return reply(response, 404, { message: `unknown durable API path /${parts.join('/')}` });
+  if (head !== 'instances')
+    return reply(response, 404, { message: `unknown durable API path /${parts.join('/')}` });
   if (id === undefined) {
     if (method !== 'GET') return reply(response, 405);
     return reply(response, 200, await engine.listInstances());
   }
   if (action === undefined) {
     if (method === 'GET') {
-      const status = await engine.getStatus(id, { showHistory: url.searchParams.get('showHistory') === 'true' });
+      const status = await engine.getStatus(id, {
+        showHistory: url.searchParams.get('showHistory') === 'true',
+      });
       if (status === undefined) return reply(response, 404, { message: `no instance ${id}` });
       return reply(response, isTerminal(status.runtimeStatus) ? 200 : 202, status);
     }
     if (method === 'DELETE') {
       const deleted = await engine.purge(id);
-      return deleted === 0 ? reply(response, 404, { message: `no finished instance ${id}` }) : reply(response, 200, { instancesDeleted: deleted });
+      return deleted === 0
+        ? reply(response, 404, { message: `no finished instance ${id}` })
+        : reply(response, 200, { instancesDeleted: deleted });
     }
     return reply(response, 405);
   }
   if (method !== 'POST') return reply(response, 405);
   if (action === 'raiseEvent' && eventName !== undefined) {
     const text = body.toString('utf8');
-    const result = await engine.raiseEvent(id, eventName, text === '' ? undefined : (JSON.parse(text) as unknown));
+    const result = await engine.raiseEvent(
+      id,
+      eventName,
+      text === '' ? undefined : (JSON.parse(text) as unknown),
+    );
     return reply(response, result === 'accepted' ? 202 : result === 'gone' ? 410 : 404);
   }
   if (action === 'terminate') {

@@ -51,11 +51,26 @@ export interface FailureDetails {
   InnerFailure: FailureDetails | null;
 }
 
-export function historyEvent(type: number, timestamp: number, fields: Partial<HistoryEvent> = {}, eventId = -1): HistoryEvent {
-  return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: new Date(timestamp).toISOString(), ...fields };
+export function historyEvent(
+  type: number,
+  timestamp: number,
+  fields: Partial<HistoryEvent> = {},
+  eventId = -1,
+): HistoryEvent {
+  return {
+    EventType: type,
+    EventId: eventId,
+    IsPlayed: false,
+    Timestamp: new Date(timestamp).toISOString(),
+    ...fields,
+  };
 }
 
-export function failureFields(error: { name: string; message: string; stack?: string | undefined }): Partial<HistoryEvent> {
+export function failureFields(error: {
+  name: string;
+  message: string;
+  stack?: string | undefined;
+}): Partial<HistoryEvent> {
   return {
     Reason: error.message,
     Details: error.stack ?? '',

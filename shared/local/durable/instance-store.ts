@@ -59,7 +59,9 @@ export class TableInstanceStore implements InstanceStore {
 
   /** `blobs`: the large-message container. */
   constructor(connectionString: string, taskHub: string, blobs: ObjectStore) {
-    this.#table = TableClient.fromConnectionString(connectionString, `${taskHub}Instances`, { allowInsecureConnection: true });
+    this.#table = TableClient.fromConnectionString(connectionString, `${taskHub}Instances`, {
+      allowInsecureConnection: true,
+    });
     this.#blobs = blobs;
   }
 
@@ -74,7 +76,8 @@ export class TableInstanceStore implements InstanceStore {
     }
     if (entity.StateBlob !== '') {
       const data = await this.#blobs.get(entity.StateBlob);
-      if (data === undefined) throw new Error(`instance ${instanceId}: state blob ${entity.StateBlob} is missing`);
+      if (data === undefined)
+        throw new Error(`instance ${instanceId}: state blob ${entity.StateBlob} is missing`);
       return JSON.parse(Buffer.from(data).toString('utf8')) as InstanceState;
     }
     return JSON.parse(entity.State) as InstanceState;
@@ -114,7 +117,9 @@ export class TableInstanceStore implements InstanceStore {
   async list(): Promise<string[]> {
     await this.#ensure();
     const ids: string[] = [];
-    for await (const entity of this.#table.listEntities<{ partitionKey: string }>({ queryOptions: { select: ['PartitionKey'] } })) {
+    for await (const entity of this.#table.listEntities<{ partitionKey: string }>({
+      queryOptions: { select: ['PartitionKey'] },
+    })) {
       ids.push(decodeURIComponent(entity.partitionKey));
     }
     return ids;
@@ -134,7 +139,10 @@ function key(instanceId: string): string {
 }
 
 function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number'
+  return typeof error === 'object' &&
+    error !== null &&
+    'statusCode' in error &&
+    typeof error.statusCode === 'number'
     ? error.statusCode
     : undefined;
 }

@@ -58,7 +58,9 @@ export class EventHubListener {
   }
 
   async start(): Promise<void> {
-    const starts = await Promise.all(this.#options.hub.partitionIds.map(async (id) => [id, await this.#startPosition(id)] as const));
+    const starts = await Promise.all(
+      this.#options.hub.partitionIds.map(async (id) => [id, await this.#startPosition(id)] as const),
+    );
     this.#loops = starts.map(([id, position]) => this.#run(id, position));
   }
 
@@ -80,7 +82,12 @@ export class EventHubListener {
 
   #address(partitionId: string): CheckpointAddress {
     const { hub, consumerGroup } = this.#options;
-    return { fullyQualifiedNamespace: hub.fullyQualifiedNamespace, eventHubName: hub.name, consumerGroup, partitionId };
+    return {
+      fullyQualifiedNamespace: hub.fullyQualifiedNamespace,
+      eventHubName: hub.name,
+      consumerGroup,
+      partitionId,
+    };
   }
 
   async #startPosition(partitionId: string): Promise<number> {
@@ -137,9 +144,17 @@ export class EventHubListener {
   }
 
   /** Invokes with the retry policy; 'abandoned' when a stop interrupted the retries. */
-  async #deliver(partitionId: string, events: StoredEvent[]): Promise<{ attempts: number; error?: string } | 'abandoned'> {
+  async #deliver(
+    partitionId: string,
+    events: StoredEvent[],
+  ): Promise<{ attempts: number; error?: string } | 'abandoned'> {
     const { fn, invoker, hub, consumerGroup, clock } = this.#options;
-    const context = { fullyQualifiedNamespace: hub.fullyQualifiedNamespace, eventHubName: hub.name, consumerGroup, partitionId };
+    const context = {
+      fullyQualifiedNamespace: hub.fullyQualifiedNamespace,
+      eventHubName: hub.name,
+      consumerGroup,
+      partitionId,
+    };
     const policy = fn.retry;
     let retryCount = 0;
     let lastError: unknown;
@@ -147,8 +162,14 @@ export class EventHubListener {
       const firstEvent = events[0] as StoredEvent;
       const firing =
         fn.cardinality === 'many'
-          ? { trigger: stringCollection(events.map((e) => e.body)), triggerMetadata: batchTriggerMetadata(context, events) }
-          : { trigger: stringData(firstEvent.body), triggerMetadata: singleTriggerMetadata(context, firstEvent) };
+          ? {
+              trigger: stringCollection(events.map((e) => e.body)),
+              triggerMetadata: batchTriggerMetadata(context, events),
+            }
+          : {
+              trigger: stringData(firstEvent.body),
+              triggerMetadata: singleTriggerMetadata(context, firstEvent),
+            };
       try {
         await invoker.invoke(fn, {
           ...firing,
@@ -166,7 +187,8 @@ export class EventHubListener {
       } catch (error) {
         lastError = error;
         if (this.#abandoned) return 'abandoned';
-        const canRetry = policy !== undefined && (policy.maxRetryCount === -1 || retryCount < policy.maxRetryCount);
+        const canRetry =
+          policy !== undefined && (policy.maxRetryCount === -1 || retryCount < policy.maxRetryCount);
         if (!canRetry) return { attempts: retryCount + 1, error: errorText(error) };
         retryCount++;
         await clock.sleepUntil(clock.now() + retryDelay(policy, retryCount), this.#controller.signal);

@@ -92,7 +92,12 @@ export class LocalEventHub {
   partitions(): PartitionInfo[] {
     return this.#logs.map((log, i) => {
       const last = log[log.length - 1];
-      return { partitionId: String(i), lastSequenceNumber: last?.sequenceNumber ?? -1, lastOffset: last?.offset ?? null, count: log.length };
+      return {
+        partitionId: String(i),
+        lastSequenceNumber: last?.sequenceNumber ?? -1,
+        lastOffset: last?.offset ?? null,
+        count: log.length,
+      };
     });
   }
 
@@ -170,7 +175,8 @@ export class LocalEventHub {
       }
       return index;
     }
-    if (options.partitionKey !== undefined && options.partitionKey !== '') return partitionForKey(options.partitionKey, this.partitionCount);
+    if (options.partitionKey !== undefined && options.partitionKey !== '')
+      return partitionForKey(options.partitionKey, this.partitionCount);
     return this.#roundRobin++ % this.partitionCount;
   }
 

@@ -15,7 +15,10 @@ export interface PartitionContextInfo {
   partitionId: string;
 }
 
-export function batchTriggerMetadata(context: PartitionContextInfo, events: readonly StoredEvent[]): Record<string, RpcTypedData> {
+export function batchTriggerMetadata(
+  context: PartitionContextInfo,
+  events: readonly StoredEvent[],
+): Record<string, RpcTypedData> {
   return {
     PartitionContext: partitionContext(context),
     PartitionKeyArray: stringCollection(events.map((e) => e.partitionKey)),
@@ -27,7 +30,10 @@ export function batchTriggerMetadata(context: PartitionContextInfo, events: read
   };
 }
 
-export function singleTriggerMetadata(context: PartitionContextInfo, event: StoredEvent): Record<string, RpcTypedData> {
+export function singleTriggerMetadata(
+  context: PartitionContextInfo,
+  event: StoredEvent,
+): Record<string, RpcTypedData> {
   return {
     PartitionContext: partitionContext(context),
     ...(event.partitionKey ? { PartitionKey: stringData(event.partitionKey) } : {}),
