@@ -1,0 +1,156 @@
+/**
+ * Benchmark: the Silver+Gold transform (runTransform on DuckDB + our Delta log) vs the same SQL files
+ * run raw in DuckDB, and an incremental run after one new hour of events.
+ *
+ *   npx tsc -p tsconfig.build.json && node --max-old-space-size=12000 dist/bench/transforms.js [--events 1600000] [--days 30] [--stores 20] [--dir .local/bench/transforms]
+ *
+ * Setup (cached in --dir by parameters): a simulation of --events receipts over --days (≈3.2 lines per
+ * receipt, so the default is ≥ 5M lines) landed through the real ingest (landBatch, 5,000 events per
+ * commit), master data and sales history; the events of one busy hour near the end (the hour up to
+ * the 99th percentile of arrivals) are held back, later ones dropped.
+ * - ours (full):  runTransform without watermark: Delta snapshots, file lists from the log, the SQL,
+ *                 DuckDB COPY of every output, stats, uploads and 8 Delta commits;
+ * - raw DuckDB:   the same SQL files over read_parquet globs of the same files, then COPY of every
+ *                 output relation to Parquet (no Delta log, no stats, no commits);
+ * - incremental:  the held-back hour is landed, then runTransform with the full run's watermark.
+ * Reports seconds, rows, ratio ours/raw (goal ≤ 1.2) and incremental/full (goal ≤ 5 %).
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDBInstance, blobValue } from '@duckdb/node-api';
+import { LocalFsStore } from '../shared/delta/storage/local-fs-store.js';
+import { simulatePosTraffic } from '../shared/ingest/simulator/pos-traffic.js';
+import { SILVER_QUARANTINE_SCHEMA, OUTPUT_TABLES, SILVER_TRANSACTIONS_SCHEMA } from '../shared/transforms/transform-tables.js';
+import { landSimulatedEvents, loadSimulatedHistory, loadSimulatedProducts, loadSimulatedStores } from '../shared/transforms/fixture-lake.js';
+import { runTransform } from '../shared/transforms/run-transform.js';
+import { readSql } from '../shared/transforms/sql-dir.js';
+import { hmacPads } from '../shared/transforms/hmac-pads.js';
+import { registerRelation } from '../shared/transforms/register-relation.js';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1600000' },
+    days: { type: 'string', default: '30' },
+    stores: { type: 'string', default: '20' },
+    dir: { type: 'string', default: '.local/bench/transforms' },
+  },
+});
+const EVENTS = Number(values.events);
+const DAYS = Number(values.days);
+const STORES = Number(values.stores);
+const KEY = 'bench-hmac-key';
+const HOUR_MS = 3_600_000;
+
+const root = resolve(values.dir, `e${EVENTS}-d${DAYS}-s${STORES}`);
+const lakeDir = join(root, 'lake');
+const ready = join(root, 'READY');
+
+const t0 = performance.now();
+const sim = simulatePosTraffic({ seed: 2026, stores: STORES, events: EVENTS, days: DAYS, start: '2026-10-01', skus: 5000, customers: 50_000, historyDays: 28 });
+// "Now" is a busy evening hour near the end of the period (events arrive in arrival order).
+const end = sim.events[Math.floor(sim.events.length * 0.99)]?.arrivalMs ?? 0;
+const cut = end - HOUR_MS;
+const early = sim.events.filter((e) => e.arrivalMs <= cut);
+const lastHour = sim.events.filter((e) => e.arrivalMs > cut && e.arrivalMs <= end);
+log(`simulated ${sim.events.length} events in ${secs(t0)} s; ${lastHour.length} in the last hour`);
+
+if (!existsSync(ready)) {
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(lakeDir, { recursive: true });
+  const lake = new LocalFsStore(lakeDir);
+  const t1 = performance.now();
+  const loadedAt = Date.parse(`${sim.options.start}T00:00:00Z`);
+  await loadSimulatedStores(lake, sim.stores, loadedAt);
+  await loadSimulatedProducts(lake, sim.products, loadedAt);
+  await loadSimulatedHistory(lake, sim.history, loadedAt);
+  await landSimulatedEvents(lake, early, { batchSize: 5000 });
+  writeFileSync(ready, '');
+  log(`landed Bronze in ${secs(t1)} s`);
+}
+
+// Work on a copy so the cached Bronze stays as set up (the incremental step lands the last hour).
+const work = mkdtempSync(join(tmpdir(), 'bench-transforms-'));
+const { cpSync } = await import('node:fs');
+cpSync(lakeDir, work, { recursive: true });
+const lake = new LocalFsStore(work);
+
+const tf = performance.now();
+const full = await runTransform({ lake, hmacKey: KEY, now: Date.now() });
+const fullSecs = secs(tf);
+const lines = full.tables.find((t) => t.name === 'silver/sales_lines')?.rows ?? 0;
+log(`ours (full): ${fullSecs.toFixed(2)} s, ${lines} sales lines, ${full.tables.map((t) => `${t.name}=${t.rows}`).join(' ')}`);
+
+const tr = performance.now();
+await rawDuckDb(work);
+const rawSecs = secs(tr);
+log(`raw DuckDB: ${rawSecs.toFixed(2)} s`);
+
+await landSimulatedEvents(lake, lastHour, { batchSize: 5000, firstSequence: early.length });
+const ti = performance.now();
+const inc = await runTransform({ lake, hmacKey: KEY, now: Date.now(), since: full.watermark });
+const incSecs = secs(ti);
+log(`incremental (one new hour, ${lastHour.length} events): ${incSecs.toFixed(2)} s, restated ${inc.restated.storeDays} store-days on ${inc.restated.dates.join(',')}`);
+
+console.log(
+  JSON.stringify({
+    events: EVENTS,
+    salesLines: lines,
+    days: DAYS,
+    stores: STORES,
+    fullSeconds: round(fullSecs),
+    rawDuckDbSeconds: round(rawSecs),
+    ratio: round(fullSecs / rawSecs),
+    incrementalSeconds: round(incSecs),
+    incrementalShare: round(incSecs / fullSecs),
+  }),
+);
+rmSync(work, { recursive: true, force: true });
+
+async function rawDuckDb(lakeRoot: string): Promise<void> {
+  const out = mkdtempSync(join(tmpdir(), 'bench-raw-'));
+  const db = await DuckDBInstance.create(':memory:', { temp_directory: join(out, 'tmp') });
+  const conn = await db.connect();
+  try {
+    const glob = (t: string) => `read_parquet('${join(lakeRoot, t)}/**/*.parquet', hive_partitioning = false, union_by_name = true)`;
+    await conn.run(`SET TimeZone = 'UTC'`);
+    await conn.run('CREATE TEMP TABLE run_params AS SELECT true AS full_refresh');
+    const pads = hmacPads(KEY);
+    await conn.run('CREATE TEMP TABLE hmac_pads (ipad BLOB, opad BLOB)');
+    await conn.run('INSERT INTO hmac_pads VALUES ($1, $2)', [blobValue(pads.ipad), blobValue(pads.opad)]);
+    await conn.run(`CREATE TEMP VIEW stores_raw AS SELECT * FROM ${glob('bronze/stores')}`);
+    await conn.run(`CREATE TEMP VIEW products_raw AS SELECT * FROM ${glob('bronze/products')}`);
+    await conn.run(`CREATE TEMP VIEW history_raw AS SELECT * FROM read_parquet('${join(lakeRoot, 'bronze/sales_history')}/**/*.parquet', hive_partitioning = true)`);
+    await conn.run('CREATE TEMP VIEW history_new AS SELECT * FROM history_raw');
+    await conn.run(`CREATE TEMP VIEW bronze AS SELECT * FROM ${glob('bronze/pos_events')}`);
+    await conn.run('CREATE TEMP VIEW bronze_new AS SELECT * FROM bronze');
+    await registerRelation(conn, 'silver_transactions_all', SILVER_TRANSACTIONS_SCHEMA, [], []);
+    await registerRelation(conn, 'existing_silver_quarantine', SILVER_QUARANTINE_SCHEMA, [], []);
+    for (const t of OUTPUT_TABLES) {
+      if (t.partitionColumns.length > 0) await registerRelation(conn, `existing_${t.relation.slice(4)}`, t.schema, [], []);
+    }
+    for (const f of ['00_master.sql', '10_scope.sql', '20_silver.sql', '30_gold.sql', '40_outputs.sql']) await conn.run(readSql(f));
+    for (const t of OUTPUT_TABLES) {
+      const target = join(out, t.relation);
+      const partition = t.partitionColumns.length > 0 ? `, PARTITION_BY (business_date)` : '';
+      await conn.run(`COPY ${t.relation} TO '${target}${partition ? '' : '.parquet'}' (FORMAT parquet, COMPRESSION snappy${partition})`);
+    }
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function secs(start: number): number {
+  return (performance.now() - start) / 1000;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench transforms] ${message}\n`);
+}
