@@ -42,5 +42,8 @@ export async function filesAddedSince(
   }
   if (before.metadata.id !== current.metadata.id) return undefined;
   const known = new Set(before.files.map((a) => canonicalPathKey(a.path)));
-  return current.files.filter((a) => a.dataChange !== false && !known.has(canonicalPathKey(a.path)));
+  // Every file the old version did not have, whatever its `dataChange`: adds replayed from a checkpoint
+  // always read dataChange=false, and a compaction's output holds rows of files added since `since`.
+  // Restating a store-day whose rows merely moved is redundant but harmless; missing one is not.
+  return current.files.filter((a) => !known.has(canonicalPathKey(a.path)));
 }

@@ -44,7 +44,11 @@ def read_table(spark: SparkSession, root: str, name: str, schema: StructType) ->
 
 
 def read_added_since(spark: SparkSession, root: str, name: str, since: int, schema: StructType) -> DataFrame:
-    """Rows of the data files committed after version `since` (dataChange adds still live)."""
+    """Rows of the data files committed after version `since` and still live.
+
+    Adds with dataChange=false count too: a compaction's output holds rows of files added after
+    `since` (whose adds it removed). Restating a store-day whose rows only moved is harmless.
+    """
     path = table_path(root, name)
     if since < 0 or not is_delta(spark, path):
         return read_table(spark, root, name, schema)
@@ -55,7 +59,7 @@ def read_added_since(spark: SparkSession, root: str, name: str, since: int, sche
     log = spark.read.json(commits)
     added = {
         r["path"]: r["partitionValues"]
-        for r in log.where("add IS NOT NULL AND add.dataChange").select("add.path", "add.partitionValues").collect()
+        for r in log.where("add IS NOT NULL").select("add.path", "add.partitionValues").collect()
     }
     if "remove" in log.columns:
         for r in log.where("remove IS NOT NULL").select("remove.path").collect():
