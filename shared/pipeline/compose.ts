@@ -11,6 +11,7 @@ import { loadSnapshot } from '../delta/snapshot/snapshot.js';
 import { DeltaError } from '../delta/errors.js';
 import { openLake, openLanding, processCredential } from '../storage/lake-store.js';
 import { hostTableClient } from './host-tables.js';
+import { WATERMARK_KEY } from './transform-step.js';
 import { runLocalLoader } from '../batch-load/local-loader.js';
 import { batchLoadRunRequest } from '../batch-load/adf-contract.js';
 import { AdfClient } from '../clients/adf-client.js';
@@ -93,9 +94,12 @@ export function buildPipelineEngines(
       const { runId } = await databricks().runNow({
         jobId: required(settings.DATABRICKS_JOB_ID, 'DATABRICKS_JOB_ID'),
         jobParameters: {
+          lake_root: settings.LAKE_URL,
+          mode: 'incremental',
+          // the same watermark the embedded engine keeps, so the two engines can take turns
+          since: await storedWatermarkJson(lake),
           business_date: request.businessDate,
           run_id: request.instanceId,
-          lake_url: settings.LAKE_URL,
         },
         idempotencyToken: idempotencyTokenFor(request.instanceId, 'transform'),
       });
@@ -153,6 +157,13 @@ async function pollJob(
     ...(run.stateMessage ? { message: run.stateMessage } : {}),
     ...(run.runPageUrl ? { url: run.runPageUrl } : {}),
   };
+}
+
+async function storedWatermarkJson(lake: ObjectStore): Promise<string> {
+  const bytes = await lake.get(WATERMARK_KEY);
+  if (!bytes) return '';
+  const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { watermark?: unknown };
+  return parsed.watermark ? JSON.stringify(parsed.watermark) : '';
 }
 
 function required<T>(value: T | undefined, name: string): T {
