@@ -16,6 +16,7 @@ import './functions/ingest-http.js';
 import './functions/maintenance-timers.js';
 import './functions/pipeline-http.js';
 import './functions/pipeline-timer.js';
+import './functions/dq-docs-http.js';
 import './orchestrations/batch-pipeline.orchestrator.js';
 import './orchestrations/external-job-monitor.orchestrator.js';
 import './orchestrations/activities/pipeline.activities.js';

@@ -28,7 +28,11 @@ export async function startRunHandler(
   }
   const settings = loadSettings();
   const date =
-    body.date === undefined ? defaultBusinessDate(Date.now()) : typeof body.date === "string" ? parseBusinessDate(body.date) : undefined;
+    body.date === undefined
+      ? defaultBusinessDate(Date.now())
+      : typeof body.date === 'string'
+        ? parseBusinessDate(body.date)
+        : undefined;
   if (date === undefined)
     return json(400, { error: `invalid date ${JSON.stringify(body.date)}; expected YYYY-MM-DD` });
   const kind = body.kind === undefined ? 'manual' : body.kind;

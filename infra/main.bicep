@@ -236,6 +236,7 @@ var platformAppSettings = {
 var storageAppSettings = {
   LAKE_URL: 'abfss://${lakeContainer}@${lakeDfsHost}/'
   LANDING_URL: 'abfss://${landingContainer}@${lakeDfsHost}/${batchSource}'
+  RAW_URL: 'abfss://${rawContainer}@${lakeDfsHost}/'
   LAKEHOUSE_SESSION_TIME_ZONE: 'UTC'
 }
 

@@ -108,7 +108,21 @@ function* runStep(
     case 'load':
       if (input.engines.load === 'local')
         return (yield context.df.callActivityWithRetry(ACTIVITIES.loadLocal, retry, request)) as StepOutcome;
-      return yield* runExternal(context, ACTIVITIES.startAdfRun, request, `${instanceId}-load`);
+      {
+        // ADF copies the landing zone to the raw zone; the copied files are then loaded into Bronze.
+        const copied = yield* runExternal(context, ACTIVITIES.startAdfRun, request, `${instanceId}-load`);
+        if (copied.failed) return copied;
+        const loaded = (yield context.df.callActivityWithRetry(
+          ACTIVITIES.loadRaw,
+          retry,
+          request,
+        )) as StepOutcome;
+        return {
+          ...loaded,
+          detail: `${copied.detail ?? ''}; ${loaded.detail ?? ''}`,
+          ...(copied.externalRunUrl ? { externalRunUrl: copied.externalRunUrl } : {}),
+        };
+      }
     case 'transform':
       if (input.engines.transform === 'local')
         return (yield context.df.callActivityWithRetry(

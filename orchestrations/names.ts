@@ -7,6 +7,7 @@ export const EXTERNAL_JOB_MONITOR = 'external-job-monitor';
 
 export const ACTIVITIES = {
   loadLocal: 'pipeline-load-local',
+  loadRaw: 'pipeline-load-raw',
   startAdfRun: 'pipeline-start-adf-run',
   startDatabricksRun: 'pipeline-start-databricks-run',
   pollExternalJob: 'pipeline-poll-external-job',

@@ -9,6 +9,7 @@ import { ACTIVITIES } from '../names.js';
 import type { ExternalJobRef, PipelineInput, PipelineResult } from '../pipeline-types.js';
 
 df.app.activity(ACTIVITIES.loadLocal, { handler: (r: StepRequest) => pipelineEngines().loadLocal(r) });
+df.app.activity(ACTIVITIES.loadRaw, { handler: (r: StepRequest) => pipelineEngines().loadRaw(r) });
 df.app.activity(ACTIVITIES.startAdfRun, { handler: (r: StepRequest) => pipelineEngines().startAdfRun(r) });
 df.app.activity(ACTIVITIES.startDatabricksRun, {
   handler: (r: StepRequest) => pipelineEngines().startDatabricksRun(r),

@@ -39,6 +39,8 @@ const baseSchema = z.object({
   PIPELINE_TRANSFORM_ENGINE: z.enum(['local', 'databricks']).default('local'),
   /** Landing zone the batch load reads (stores.csv, products.csv, history/…): folder or az:// URL. */
   LANDING_URL: z.string().min(1).default('.local/landing'),
+  /** Raw zone the ADF pipeline copies into (<ADF_SOURCE>/<businessDate>/…); loaded into Bronze after the copy. */
+  RAW_URL: z.string().min(1).default('.local/raw'),
   /** Key for the keyed HMAC that pseudonymises customer ids (a Key Vault reference in Azure). */
   PSEUDONYMIZATION_KEY: z.string().min(16).optional(),
   /** Azure Data Factory running the batch-load pipeline (PIPELINE_LOAD_ENGINE=adf). */

@@ -9,7 +9,8 @@ import type { ObjectStore } from '../delta/storage/object-store.js';
 import { prefixed } from '../delta/storage/prefixed-store.js';
 import { loadSnapshot } from '../delta/snapshot/snapshot.js';
 import { DeltaError } from '../delta/errors.js';
-import { openLake, openLanding, processCredential } from '../storage/lake-store.js';
+import { openLake, openLanding, processCredential, storeOptionsFor } from '../storage/lake-store.js';
+import { openStore } from '../storage/store-from-url.js';
 import { hostTableClient } from './host-tables.js';
 import { WATERMARK_KEY } from './transform-step.js';
 import { runLocalLoader } from '../batch-load/local-loader.js';
@@ -58,23 +59,32 @@ export function buildPipelineEngines(
     });
   const ledger = runLedger(lake, hostTableClient(settings, RUNS_AZURE_TABLE), now);
 
+  async function load(source: ObjectStore): Promise<StepOutcome> {
+    const r = await runLocalLoader({ landing: source, lake, now });
+    const rowCounts: Record<string, number> = {};
+    const tableVersions: Record<string, number> = {};
+    for (const t of Object.values(r.tables)) {
+      rowCounts[t.table] = t.rowsWritten;
+      if (t.version >= 0) tableVersions[t.table] = t.version;
+    }
+    const loaded = r.files.filter((f) => f.status === 'loaded').length;
+    const quarantined = r.files.reduce((n, f) => n + f.quarantined, 0);
+    return {
+      rowCounts,
+      tableVersions,
+      detail: `${loaded} files loaded, ${r.files.length - loaded} unchanged or ignored, ${quarantined} rows quarantined`,
+    };
+  }
+
   return {
-    async loadLocal() {
-      const r = await runLocalLoader({ landing: landing(), lake, now });
-      const rowCounts: Record<string, number> = {};
-      const tableVersions: Record<string, number> = {};
-      for (const t of Object.values(r.tables)) {
-        rowCounts[t.table] = t.rowsWritten;
-        if (t.version >= 0) tableVersions[t.table] = t.version;
-      }
-      const loaded = r.files.filter((f) => f.status === 'loaded').length;
-      const quarantined = r.files.reduce((n, f) => n + f.quarantined, 0);
-      return {
-        rowCounts,
-        tableVersions,
-        detail: `${loaded} files loaded, ${r.files.length - loaded} unchanged or ignored, ${quarantined} rows quarantined`,
-      };
-    },
+    loadLocal: () => load(landing()),
+    loadRaw: (request) =>
+      load(
+        prefixed(
+          openStore(settings.RAW_URL, storeOptionsFor(settings.RAW_URL, settings)),
+          `${settings.ADF_SOURCE}/${request.businessDate}`,
+        ),
+      ),
     async startAdfRun(request) {
       const run = batchLoadRunRequest({
         businessDate: request.businessDate,

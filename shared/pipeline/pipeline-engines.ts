@@ -22,6 +22,8 @@ export interface StepRequest {
 
 export interface PipelineEngines {
   loadLocal(request: StepRequest): Promise<StepOutcome>;
+  /** After an ADF copy: loads the raw zone's files of the run into Bronze. */
+  loadRaw(request: StepRequest): Promise<StepOutcome>;
   startAdfRun(request: StepRequest): Promise<ExternalJobRef>;
   startDatabricksRun(request: StepRequest): Promise<ExternalJobRef>;
   pollExternalJob(job: ExternalJobRef): Promise<ExternalJobState>;

@@ -61,6 +61,8 @@ test('the built app registers exactly these functions with these triggers and bi
       'batch-pipeline: orchestrationTrigger',
       'external-job-monitor: orchestrationTrigger',
       'pipeline-load-local: activityTrigger',
+      'pipeline-load-raw: activityTrigger',
+      'dq-docs: http GET,HEAD /api/dq/docs/{runId?} auth=function + out:http',
       'pipeline-start-adf-run: activityTrigger',
       'pipeline-start-databricks-run: activityTrigger',
       'pipeline-poll-external-job: activityTrigger',

@@ -139,6 +139,19 @@ describe('batch pipeline orchestration', () => {
     expect(methods().filter((m) => m === 'loadLocal')).toHaveLength(1);
   });
 
+  it('ADF success: the copy is followed, then the raw zone is loaded into Bronze', async () => {
+    reset();
+    await start('adf', 'local');
+    const r = await result((await post('2026-11-16')).body.instanceId);
+    expect(r.status).toBe('succeeded');
+    expect(methods().slice(0, 4)).toEqual(['startAdfRun', 'pollExternalJob', 'pollExternalJob', 'loadRaw']);
+    expect(r.steps[0]).toMatchObject({
+      status: 'succeeded',
+      externalRunUrl: 'https://adf.example/run',
+      tableVersions: { 'bronze/stores': 2 },
+    });
+  });
+
   it('ADF failure: the error surfaces and later steps are skipped', async () => {
     reset({ externalResult: 'Failed' });
     await start('adf', 'local');
