@@ -70,7 +70,7 @@ param databricksWorkspaceUrl string = ''
 param databricksJobId int = 0
 
 @allowed(['local', 'adf'])
-@description('Batch-load engine: local = the loader in the app reads LANDING_URL; adf = the Data Factory pipeline copies landing → raw.')
+@description('Batch-load engine: local = the loader in the app reads LANDING_URL; adf = the Data Factory pipeline copies landing → raw, then the app loads RAW_URL into Bronze.')
 param pipelineLoadEngine string = 'local'
 
 @description('Source system folder in the landing container (ADF `source` parameter).')
