@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { requestJson, type JsonHttpOptions, type RetryPolicy } from './json-http.js';
-import { RemoteServiceError } from './remote-service-error.js';
+import { RemoteServiceError, parseResponse } from './remote-service-error.js';
 import { ARM_SCOPE, BearerTokenCache, type TokenProvider } from './token-provider.js';
 
 export const ADF_API_VERSION = '2018-06-01';
@@ -341,19 +341,7 @@ function describeArmError(body: unknown): { code?: string; message?: string } {
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, operation: string): T {
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    throw new RemoteServiceError(
-      'InvalidResponse',
-      `adf ${operation}: unexpected response shape: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      {
-        service: 'adf',
-        operation,
-        attempts: 1,
-      },
-    );
-  }
-  return result.data;
+  return parseResponse('adf', schema, body, operation);
 }
 
 function enc(segment: string): string {

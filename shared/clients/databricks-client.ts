@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { requestJson, type JsonHttpOptions, type RetryPolicy } from './json-http.js';
-import { RemoteServiceError } from './remote-service-error.js';
+import { RemoteServiceError, parseResponse } from './remote-service-error.js';
 import { AZURE_DATABRICKS_SCOPE, BearerTokenCache, type TokenProvider } from './token-provider.js';
 
 export type LifeCycleState =
@@ -210,17 +210,5 @@ function describeDatabricksError(body: unknown): { code?: string; message?: stri
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, operation: string): T {
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    throw new RemoteServiceError(
-      'InvalidResponse',
-      `databricks ${operation}: unexpected response shape: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      {
-        service: 'databricks',
-        operation,
-        attempts: 1,
-      },
-    );
-  }
-  return result.data;
+  return parseResponse('databricks', schema, body, operation);
 }

@@ -47,3 +47,32 @@ export class RemoteServiceError extends Error {
       kind === 'Throttled' || kind === 'Unavailable' || kind === 'Timeout' || kind === 'Network';
   }
 }
+
+/** Validates a service response against its schema; a mismatch is an `InvalidResponse` error. */
+export function parseResponse<T>(
+  service: RemoteErrorContext['service'],
+  schema: {
+    safeParse(
+      body: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  body: unknown,
+  operation: string,
+): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const detail = result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
+    throw new RemoteServiceError(
+      'InvalidResponse',
+      `${service} ${operation}: unexpected response shape: ${detail}`,
+      {
+        service,
+        operation,
+        attempts: 1,
+      },
+    );
+  }
+  return result.data;
+}
