@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { requestJson, type JsonHttpOptions, type RetryPolicy } from './json-http.js';
-import { RemoteServiceError, parseResponse } from './remote-service-error.js';
+import { parseResponse } from './remote-service-error.js';
 import { AZURE_DATABRICKS_SCOPE, BearerTokenCache, type TokenProvider } from './token-provider.js';
 
 export type LifeCycleState =
