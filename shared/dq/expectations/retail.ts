@@ -53,7 +53,7 @@ function openAt(m: string): string {
 function skipTypes(k: Kwargs): string {
   const types = k['skip_types'];
   if (!Array.isArray(types) || types.length === 0) return '';
-  const list = types.map((t) => `'${String(t).replaceAll("'", "''")}'`).join(', ');
+  const list = types.map((t) => `'${(typeof t === 'string' ? t : JSON.stringify(t)).replaceAll("'", "''")}'`).join(', ');
   return ` AND (${c(k, 'type_column', 'event_type')} IS NULL OR ${c(k, 'type_column', 'event_type')} NOT IN (${list}))`;
 }
 
