@@ -23,5 +23,15 @@ npx tsc -p tsconfig.json --noEmit
 step "Lint"
 npx eslint . --max-warnings=0
 
+if [ "$#" -gt 0 ]; then
+  step "Tests ($*)"
+  npx vitest run "$@"
+  exit 0
+fi
+
 step "Tests"
-npx vitest run "$@"
+npx vitest run --exclude 'test/e2e/**'
+
+# Alone, because `npm start` rebuilds dist/ which other suites load.
+step "End-to-end: npm start"
+npx vitest run test/e2e
