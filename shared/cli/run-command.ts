@@ -117,6 +117,11 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     azurite: { location: path.resolve(values.state) },
     settings: { LAKE_URL: lakeUrl, LANDING_URL: landingDir },
     log: () => undefined,
+  }).catch((err: unknown) => {
+    if ((err as { code?: string }).code === 'EADDRINUSE') {
+      throw new UsageError(`port ${port} is in use (another \`npm start\` or \`func start\`?): pass --port 0 for any free port, or --port N`);
+    }
+    throw err;
   });
   console.log(
     `  Functions host on ${runtime.baseUrl} (${runtime.functions.length} functions), Azurite ${runtime.storageConnectionString ? 'on' : 'off'}`,
