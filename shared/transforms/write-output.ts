@@ -13,11 +13,12 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Add, Remove } from '../delta/protocol/actions.js';
 import { encodeAddPath } from '../delta/protocol/paths.js';
-import type { StructType } from '../delta/protocol/schema.js';
+import type { StructField, StructType } from '../delta/protocol/schema.js';
+import { parseDecimal } from '../delta/protocol/schema.js';
 import type { Snapshot } from '../delta/snapshot/snapshot.js';
 import { commitFiles } from '../delta/table.js';
 import { computeStats, statsToJson } from '../delta/write/stats.js';
-import { fromDuck, quoteIdent, quoteLiteral } from './duck-types.js';
+import { duckType, fromDuck, quoteIdent, quoteLiteral } from './duck-types.js';
 
 export interface PartitionRewrite {
   /** Partition values (as the log writes them) whose current files are replaced; 'all' = every file. */
@@ -50,8 +51,7 @@ export async function writeOutput(
     type: 'struct',
     fields: schema.fields.filter((f) => f.name !== partition),
   };
-  const stats = await partitionStats(conn, relation, dataSchema, partition);
-  const rows = [...stats.values()].reduce((n, s) => n + s.numRecords, 0);
+  const rows = await countRows(conn, relation);
 
   const dir = join(stagingDir, randomUUID());
   await mkdir(dir, { recursive: true });
@@ -69,23 +69,31 @@ export async function writeOutput(
         `COPY (${select}) TO ${quoteLiteral(join(dir, `part-00000-${randomUUID()}-c000.snappy.parquet`))} (FORMAT parquet, COMPRESSION snappy)`,
       );
     }
-    for (const staged of await listStaged(dir, partition)) {
-      const fileStats = stats.get(staged.partitionValue ?? '');
+    const staged = await listStaged(dir, partition);
+    for (const file of staged) {
+      if (file.filesInPartition !== 1)
+        throw new Error(`${snapshot.table}: expected one file per partition, got ${file.filesInPartition}`);
+    }
+    const stats = await statsOfStaged(conn, relation, dir, staged, dataSchema, partition);
+    let written = 0;
+    for (const file of staged) {
+      const fileStats = stats.get(file.partitionValue ?? '');
       if (!fileStats)
-        throw new Error(`${snapshot.table}: DuckDB wrote an unexpected partition ${staged.relativePath}`);
-      if (staged.filesInPartition !== 1)
-        throw new Error(`${snapshot.table}: expected one file per partition, got ${staged.filesInPartition}`);
-      const bytes = await readFile(join(dir, staged.relativePath));
-      await snapshot.store.put(staged.relativePath, bytes);
+        throw new Error(`${snapshot.table}: DuckDB wrote an unexpected partition ${file.relativePath}`);
+      written += fileStats.numRecords;
+      const bytes = await readFile(join(dir, file.relativePath));
+      await snapshot.store.put(file.relativePath, bytes);
       adds.push({
-        path: encodeAddPath(staged.relativePath),
-        partitionValues: partition ? { [partition]: staged.partitionValue ?? null } : {},
+        path: encodeAddPath(file.relativePath),
+        partitionValues: partition ? { [partition]: file.partitionValue ?? null } : {},
         size: bytes.length,
         modificationTime: nowMs,
         dataChange: true,
         stats: statsToJson(fileStats),
       });
     }
+    if (written !== rows)
+      throw new Error(`${snapshot.table}: wrote ${written} rows of ${rows} (DuckDB output does not match)`);
   }
 
   const removes: Remove[] = snapshot.files
@@ -128,6 +136,143 @@ export async function writeOutput(
 }
 
 type Stats = ReturnType<typeof computeStats>;
+
+async function countRows(conn: DuckDBConnection, relation: string): Promise<number> {
+  const reader = await conn.runAndReadAll(`SELECT count(*) FROM ${quoteIdent(relation)}`);
+  return Number(reader.getRows()[0]?.[0] ?? 0n);
+}
+
+/**
+ * Per partition value (log form): Delta file stats of the staged files. They come from the Parquet
+ * footers DuckDB wrote (row-group statistics) when every column's statistics are present and exact;
+ * otherwise from an aggregate over the relation (same result, one more pass over the data).
+ */
+async function statsOfStaged(
+  conn: DuckDBConnection,
+  relation: string,
+  dir: string,
+  staged: readonly StagedFile[],
+  dataSchema: StructType,
+  partition: string | undefined,
+): Promise<Map<string, Stats>> {
+  const fromFooters = await footerStats(
+    conn,
+    staged.map((f) => join(dir, f.relativePath)),
+    dataSchema,
+  );
+  if (fromFooters) {
+    const out = new Map<string, Stats>();
+    staged.forEach((f, i) => {
+      const s = fromFooters[i];
+      if (s && s.numRecords > 0) out.set(f.partitionValue ?? '', s);
+    });
+    // TEMPCHECK
+    process.stderr.write(`TEMPCHECK-OK ${relation} ${out.size}\n`);
+    const ref = await partitionStats(conn, relation, dataSchema, partition);
+    const a = JSON.stringify([...out].sort().map(([k, v]) => [k, statsToJson(v)]));
+    const b = JSON.stringify([...ref].sort().map(([k, v]) => [k, statsToJson(v)]));
+    if (a !== b) throw new Error(`TEMPCHECK mismatch ${relation}\n${a.slice(0, 3000)}\n${b.slice(0, 3000)}`);
+    (globalThis as Record<string, unknown>).__tempcheck = ((globalThis as Record<string, unknown>).__tempcheck as number ?? 0) + 1;
+    return out;
+  }
+  process.stderr.write(`TEMPCHECK-FALLBACK ${relation}\n`);
+  return partitionStats(conn, relation, dataSchema, partition);
+}
+
+/** Column types whose footer statistics DuckDB writes exactly as our stats need them. */
+function footerType(type: StructField['type']): 'minmax' | 'nulls' | undefined {
+  if (typeof type !== 'string') return undefined;
+  switch (type) {
+    case 'boolean':
+    case 'binary':
+      return 'nulls';
+    case 'string':
+    case 'long':
+    case 'integer':
+    case 'short':
+    case 'byte':
+    case 'date':
+    case 'timestamp':
+    case 'timestamp_ntz':
+      return 'minmax';
+    default:
+      // float/double: NaN handling of footer stats differs from DuckDB's min/max; fall back.
+      return parseDecimal(type) ? 'minmax' : undefined;
+  }
+}
+
+/**
+ * Stats per file (in `paths` order) from the files' Parquet footers, or undefined when some column's
+ * statistics are missing, inexact or not of a flat primitive column (the caller then aggregates).
+ * Footer min/max are the logical values (DuckDB converts decimals, dates and timestamps), cast back to
+ * the column type exactly; row-group values combine by min of mins, max of maxes, sum of null counts.
+ */
+async function footerStats(
+  conn: DuckDBConnection,
+  paths: readonly string[],
+  dataSchema: StructType,
+): Promise<Stats[] | undefined> {
+  const fields = dataSchema.fields;
+  if (paths.length === 0 || fields.length === 0) return undefined;
+  const kinds = fields.map((f) => footerType(f.type));
+  if (kinds.some((k) => k === undefined)) return undefined;
+  const first = quoteLiteral((fields[0] as StructField).name);
+  const parts = [
+    'file_name',
+    `sum(row_group_num_rows) FILTER (WHERE path_in_schema = ${first})`,
+    'count(DISTINCT row_group_id)',
+    'count(*)',
+  ];
+  fields.forEach((f, i) => {
+    const where = `path_in_schema = ${quoteLiteral(f.name)}`;
+    const missingNulls = 'stats_null_count IS NULL';
+    if (kinds[i] === 'minmax') {
+      const t = duckType(f.type);
+      parts.push(
+        `min(CASE WHEN ${where} THEN CAST(stats_min_value AS ${t}) END)`,
+        `max(CASE WHEN ${where} THEN CAST(stats_max_value AS ${t}) END)`,
+      );
+      const inexact =
+        'stats_null_count < row_group_num_rows AND (stats_min_value IS NULL OR stats_max_value IS NULL' +
+        ' OR min_is_exact IS NOT TRUE OR max_is_exact IS NOT TRUE)';
+      parts.push(`count(*) FILTER (WHERE ${where} AND (${missingNulls} OR (${inexact})))`);
+    } else {
+      parts.push('NULL', 'NULL', `count(*) FILTER (WHERE ${where} AND ${missingNulls})`);
+    }
+    parts.push(`sum(stats_null_count) FILTER (WHERE ${where})`, `count(*) FILTER (WHERE ${where})`);
+  });
+  const list = `[${paths.map(quoteLiteral).join(', ')}]`;
+  const reader = await conn.runAndReadAll(
+    `SELECT ${parts.join(', ')} FROM parquet_metadata(${list}) GROUP BY file_name`,
+  );
+  const byFile = new Map<string, Stats>();
+  for (const row of reader.getRows()) {
+    const numRecords = Number(row[1] ?? 0n);
+    const rowGroups = Number(row[2]);
+    if (Number(row[3]) !== rowGroups * fields.length) return undefined;
+    const columns: unknown[][] = [];
+    const nulls: number[] = [];
+    for (let i = 0; i < fields.length; i++) {
+      const base = 4 + i * 5;
+      const f = fields[i] as StructField;
+      if (Number(row[base + 2]) !== 0 || Number(row[base + 4]) !== rowGroups) return undefined;
+      columns.push([fromDuck(row[base] ?? null, f.type), fromDuck(row[base + 1] ?? null, f.type)]);
+      nulls.push(Number(row[base + 3] ?? 0n));
+    }
+    const stats = computeStats(dataSchema, columns, numRecords);
+    fields.forEach((f, i) => {
+      if (f.name in stats.nullCount) stats.nullCount[f.name] = nulls[i];
+    });
+    byFile.set(row[0] as string, stats);
+  }
+  const out: Stats[] = [];
+  for (const p of paths) {
+    const s = byFile.get(p);
+    if (!s) return undefined;
+    out.push(s);
+  }
+  return out;
+}
 
 /** Per partition value (log form): Delta file stats computed by DuckDB over the relation. */
 async function partitionStats(
