@@ -289,6 +289,7 @@ async function run(
       stagingDir,
       nowMs,
       info,
+      lake instanceof LocalFsStore ? join(lake.root, ...table.name.split('/')) : undefined,
     );
     tables.push({ name: table.name, version: outcome.version, rows: outcome.rows });
   }
