@@ -2,9 +2,9 @@
  * What every CLI command needs, built once in main: settings and a store factory for table URLs.
  */
 import type { Settings } from '../config/config.js';
-import { lakeConnectionString } from '../config/config.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
 import { openStore } from '../storage/store-from-url.js';
+import { storeOptionsFor } from '../storage/lake-store.js';
 
 export interface CliContext {
   settings: Settings;
@@ -13,8 +13,8 @@ export interface CliContext {
 }
 
 export function createCliContext(settings: Settings): CliContext {
-  const connection = lakeConnectionString(settings);
-  const open = (url: string) => openStore(url, connection ? { azureConnectionString: connection } : {});
+  // az:// takes the configured connection string, abfss:// the signed-in identity (DefaultAzureCredential).
+  const open = (url: string) => openStore(url, storeOptionsFor(url, settings));
   return {
     settings,
     openStore: open,
