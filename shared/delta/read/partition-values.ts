@@ -5,6 +5,7 @@
 import type { DataType } from '../protocol/schema.js';
 import { parseDecimal } from '../protocol/schema.js';
 import { DeltaError } from '../errors.js';
+import { localToUtc } from './zoned-time.js';
 
 export interface PartitionParseOptions {
   /**
@@ -75,7 +76,7 @@ export function parseTimestampMicros(raw: string, column = '', zoneForLegacy = '
   let micros = BigInt(ms) * 1000n + BigInt(frac === '' ? 0 : Number(frac));
   const zone = m[8];
   if (!zone && zoneForLegacy !== 'UTC') {
-    micros -= BigInt(zoneOffsetMinutes(ms, zoneForLegacy)) * 60_000_000n;
+    micros += BigInt(localToUtc(zoneForLegacy, ms) - ms) * 1000n;
   } else if (zone && zone !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
@@ -111,38 +112,4 @@ function checkedNumber(raw: string, column: string): number {
 
 function bad(column: string, raw: string, why: string): DeltaError {
   return new DeltaError('CorruptLog', `partition value ${JSON.stringify(raw)} of column ${column}: ${why}`);
-}
-
-/**
- * Offset (minutes east of UTC) of `zone` at the instant whose wall-clock reading in that zone is
- * `wallMs` (interpreted as if UTC). Two passes settle DST transitions the way java.time does for
- * non-gap times.
- */
-function zoneOffsetMinutes(wallMs: number, zone: string): number {
-  let offset = offsetAt(wallMs, zone);
-  offset = offsetAt(wallMs - offset * 60_000, zone);
-  return offset;
-}
-
-function offsetAt(utcMs: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(utcMs));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
 }

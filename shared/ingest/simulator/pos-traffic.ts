@@ -13,7 +13,7 @@
  */
 import { Rng, cumulative, zipfWeights } from './rng.js';
 import { makeCatalogue, makeStores, type Product, type Store } from './master-data.js';
-import { isoWithOffset, localToUtc } from './zoned-time.js';
+import { isoWithOffset, localToUtc } from '../../delta/read/zoned-time.js';
 
 export interface SimulationRates {
   malformed: number;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { simulatePosTraffic } from '../../../shared/ingest/simulator/pos-traffic.js';
-import { zoneOffsetMinutes } from '../../../shared/ingest/simulator/zoned-time.js';
+import { zoneOffsetMinutes } from '../../../shared/delta/read/zoned-time.js';
 import { landSimulatedEvents, loadSimulatedHistory, loadSimulatedProducts, loadSimulatedStores } from '../../../shared/transforms/fixture-lake.js';
 import { runTransform, type RunTransformResult } from '../../../shared/transforms/run-transform.js';
 import { HMAC_KEY, tableLines, tableObjects, tempLake } from './fixtures.js';

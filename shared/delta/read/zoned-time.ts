@@ -1,14 +1,15 @@
 /**
- * Local wall-clock time in an IANA zone → UTC instant, via Intl (no tz library). Offsets are cached
- * per zone and UTC hour, which is exact for every zone in use (offset changes happen on the hour).
+ * Local wall-clock time in an IANA zone ↔ UTC instant, via Intl (no tz library). Offsets are cached per
+ * zone and UTC minute: zone offsets only ever change on a minute boundary, so the cache is exact.
+ * Used for Spark's legacy zone-less timestamp partition values and by the POS simulator.
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, number>();
 
 /** Zone offset (local − UTC) in minutes at a UTC instant. */
 export function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
-  const hour = Math.floor(utcMs / 3_600_000);
-  const key = `${timeZone}|${hour}`;
+  const minute = Math.floor(utcMs / 60_000);
+  const key = `${timeZone}|${minute}`;
   const cached = offsets.get(key);
   if (cached !== undefined) return cached;
   let f = formatters.get(timeZone);
@@ -26,7 +27,7 @@ export function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
     formatters.set(timeZone, f);
   }
   const parts: Record<string, number> = {};
-  for (const p of f.formatToParts(new Date(hour * 3_600_000)))
+  for (const p of f.formatToParts(new Date(minute * 60_000)))
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const local = Date.UTC(
     parts.year ?? 1970,
@@ -36,7 +37,7 @@ export function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
     parts.minute ?? 0,
     parts.second ?? 0,
   );
-  const minutes = Math.round((local - hour * 3_600_000) / 60_000);
+  const minutes = Math.round((local - minute * 60_000) / 60_000);
   offsets.set(key, minutes);
   return minutes;
 }
