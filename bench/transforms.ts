@@ -2,7 +2,7 @@
  * Benchmark: the Silver+Gold transform (runTransform on DuckDB + our Delta log) vs the same SQL files
  * run raw in DuckDB, and an incremental run after one new hour of events.
  *
- *   npx tsc -p tsconfig.build.json && node --max-old-space-size=12000 dist/bench/transforms.js [--events 1600000] [--days 30] [--stores 20] [--dir .local/bench/transforms]
+ *   npx tsc -p tsconfig.build.json && node --max-old-space-size=12000 dist/bench/transforms.js [--events 1600000] [--days 30] [--stores 20] [--runs 3] [--dir .local/bench/transforms]
  *
  * Setup (cached in --dir by parameters): a simulation of --events receipts over --days (≈3.2 lines per
  * receipt, so the default is ≥ 5M lines) landed through the real ingest (landBatch, 5,000 events per
@@ -13,9 +13,11 @@
  * - raw DuckDB:   the same SQL files over read_parquet globs of the same files, then COPY of every
  *                 output relation to Parquet (no Delta log, no stats, no commits);
  * - incremental:  the held-back hour is landed, then runTransform with the full run's watermark.
- * Reports seconds, rows, ratio ours/raw (goal ≤ 1.2) and incremental/full (goal ≤ 5 %).
+ * Each of --runs rounds works on a fresh copy of the lake and runs ours and raw in alternating order
+ * (ours first in odd rounds, raw first in even ones), so neither always gets the warmer page cache.
+ * Reports seconds per round, medians, ratio ours/raw (goal ≤ 1.2) and incremental/full (goal ≤ 5 %).
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +26,7 @@ import { LocalFsStore } from '../shared/delta/storage/local-fs-store.js';
 import { simulatePosTraffic } from '../shared/ingest/simulator/pos-traffic.js';
 import { SILVER_QUARANTINE_SCHEMA, OUTPUT_TABLES, SILVER_TRANSACTIONS_SCHEMA } from '../shared/transforms/transform-tables.js';
 import { landSimulatedEvents, loadSimulatedHistory, loadSimulatedProducts, loadSimulatedStores } from '../shared/transforms/fixture-lake.js';
-import { runTransform } from '../shared/transforms/run-transform.js';
+import { runTransform, type RunTransformResult } from '../shared/transforms/run-transform.js';
 import { readSql } from '../shared/transforms/sql-dir.js';
 import { hmacPads } from '../shared/transforms/hmac-pads.js';
 import { registerRelation } from '../shared/transforms/register-relation.js';
@@ -34,12 +36,14 @@ const { values } = parseArgs({
     events: { type: 'string', default: '1600000' },
     days: { type: 'string', default: '30' },
     stores: { type: 'string', default: '20' },
+    runs: { type: 'string', default: '3' },
     dir: { type: 'string', default: '.local/bench/transforms' },
   },
 });
 const EVENTS = Number(values.events);
 const DAYS = Number(values.days);
 const STORES = Number(values.stores);
+const RUNS = Math.max(1, Number(values.runs));
 const KEY = 'bench-hmac-key';
 const HOUR_MS = 3_600_000;
 
@@ -70,43 +74,65 @@ if (!existsSync(ready)) {
   log(`landed Bronze in ${secs(t1)} s`);
 }
 
-// Work on a copy so the cached Bronze stays as set up (the incremental step lands the last hour).
-const work = mkdtempSync(join(tmpdir(), 'bench-transforms-'));
-const { cpSync } = await import('node:fs');
-cpSync(lakeDir, work, { recursive: true });
-const lake = new LocalFsStore(work);
+const rounds: { full: number; raw: number; incremental: number }[] = [];
+let lines = 0;
+let restated = '';
+for (let round = 1; round <= RUNS; round++) {
+  // Work on a copy so the cached Bronze stays as set up (the incremental step lands the last hour).
+  const work = mkdtempSync(join(tmpdir(), 'bench-transforms-'));
+  cpSync(lakeDir, work, { recursive: true });
+  const lake = new LocalFsStore(work);
+  let watermark: RunTransformResult['watermark'] | undefined;
+  const ours = async (): Promise<number> => {
+    const tf = performance.now();
+    const full = await runTransform({ lake, hmacKey: KEY, now: Date.now() });
+    const s = secs(tf);
+    watermark = full.watermark;
+    lines = full.tables.find((t) => t.name === 'silver/sales_lines')?.rows ?? 0;
+    log(`round ${round} ours (full): ${s.toFixed(2)} s, ${full.tables.map((t) => `${t.name}=${t.rows}`).join(' ')}`);
+    return s;
+  };
+  const raw = async (): Promise<number> => {
+    const tr = performance.now();
+    await rawDuckDb(work);
+    const s = secs(tr);
+    log(`round ${round} raw DuckDB: ${s.toFixed(2)} s`);
+    return s;
+  };
+  const oursFirst = round % 2 === 1;
+  const first = oursFirst ? await ours() : await raw();
+  const second = oursFirst ? await raw() : await ours();
+  const [fullSecs, rawSecs] = oursFirst ? [first, second] : [second, first];
 
-const tf = performance.now();
-const full = await runTransform({ lake, hmacKey: KEY, now: Date.now() });
-const fullSecs = secs(tf);
-const lines = full.tables.find((t) => t.name === 'silver/sales_lines')?.rows ?? 0;
-log(`ours (full): ${fullSecs.toFixed(2)} s, ${lines} sales lines, ${full.tables.map((t) => `${t.name}=${t.rows}`).join(' ')}`);
+  await landSimulatedEvents(lake, lastHour, { batchSize: 5000, firstSequence: early.length });
+  const ti = performance.now();
+  const inc = await runTransform({ lake, hmacKey: KEY, now: Date.now(), ...(watermark ? { since: watermark } : {}) });
+  const incSecs = secs(ti);
+  restated = `${inc.restated.storeDays} store-days on ${inc.restated.dates.join(',')}`;
+  log(`round ${round} incremental (one new hour, ${lastHour.length} events): ${incSecs.toFixed(2)} s, restated ${restated}`);
+  rounds.push({ full: fullSecs, raw: rawSecs, incremental: incSecs });
+  rmSync(work, { recursive: true, force: true });
+}
 
-const tr = performance.now();
-await rawDuckDb(work);
-const rawSecs = secs(tr);
-log(`raw DuckDB: ${rawSecs.toFixed(2)} s`);
-
-await landSimulatedEvents(lake, lastHour, { batchSize: 5000, firstSequence: early.length });
-const ti = performance.now();
-const inc = await runTransform({ lake, hmacKey: KEY, now: Date.now(), since: full.watermark });
-const incSecs = secs(ti);
-log(`incremental (one new hour, ${lastHour.length} events): ${incSecs.toFixed(2)} s, restated ${inc.restated.storeDays} store-days on ${inc.restated.dates.join(',')}`);
-
+const full = median(rounds.map((r) => r.full));
+const raw = median(rounds.map((r) => r.raw));
+const incremental = median(rounds.map((r) => r.incremental));
 console.log(
   JSON.stringify({
     events: EVENTS,
     salesLines: lines,
     days: DAYS,
     stores: STORES,
-    fullSeconds: round(fullSecs),
-    rawDuckDbSeconds: round(rawSecs),
-    ratio: round(fullSecs / rawSecs),
-    incrementalSeconds: round(incSecs),
-    incrementalShare: round(incSecs / fullSecs),
+    runs: RUNS,
+    fullSeconds: round3(full),
+    rawDuckDbSeconds: round3(raw),
+    ratio: round3(full / raw),
+    ratioPerRound: rounds.map((r) => round3(r.full / r.raw)),
+    incrementalSeconds: round3(incremental),
+    incrementalShare: round3(incremental / full),
+    incrementalRestated: restated,
   }),
 );
-rmSync(work, { recursive: true, force: true });
 
 async function rawDuckDb(lakeRoot: string): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'bench-raw-'));
@@ -147,8 +173,14 @@ function secs(start: number): number {
   return (performance.now() - start) / 1000;
 }
 
-function round(n: number): number {
+function round3(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function log(message: string): void {

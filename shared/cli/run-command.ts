@@ -17,7 +17,7 @@ import { startLocalRuntime } from '../local/runtime.js';
 import type { LocalRuntime } from '../local/runtime.js';
 import { pipelineInstanceId } from '../../orchestrations/names.js';
 import type { PipelineResult } from '../../orchestrations/pipeline-types.js';
-import { writeMasterData } from './simulate-command.js';
+import { writeMasterData } from '../ingest/simulator/simulation-files.js';
 import { printPipeline, report, summary } from './run-report.js';
 import { runPipelineCommand } from './run-pipeline-command.js';
 import { UsageError } from './output.js';

@@ -2,10 +2,9 @@
  * `lakehouse simulate` — deterministic POS traffic for local runs, backfills and checks
  * (ARCHITECTURE.md §3.3). Writes, under --out: events.jsonl (one body per line, arrival order),
  * stores.csv, products.csv, history/sales_daily_<date>.csv and manifest.json (options + summary).
- * With --target stdout the events go to stdout instead (master data still to --out when given).
+ * With --target stdout the events go to stdout instead (master data still to --out when given); with
+ * --target http to the ingest endpoint, with --target eventhub to an Event Hub (partition key = store).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -14,9 +13,12 @@ import {
   type Simulation,
   type SimulationOptions,
 } from '../ingest/simulator/pos-traffic.js';
-import { toCsv } from '../ingest/simulator/csv.js';
+import { writeEventsFile, writeLines, writeMasterData } from '../ingest/simulator/simulation-files.js';
 import { UsageError } from './output.js';
 import type { CliContext } from './context.js';
+import type { Settings } from '../config/config.js';
+import type { EventHubProducerClient } from '@azure/event-hubs';
+import { sendToEventHub } from '../ingest/simulator/event-hub-target.js';
 
 const HELP = `Usage: lakehouse simulate --out <dir> [options]
 
@@ -27,10 +29,13 @@ Options:
   --stores N             number of stores (default ${DEFAULT_SIMULATION.stores})
   --events N             receipts to generate (default ${DEFAULT_SIMULATION.events}; duplicates come on top)
   --out DIR              output directory (events.jsonl, stores.csv, products.csv, history/, manifest.json)
-  --target file|stdout|http  where events go (default file: DIR/events.jsonl)
+  --target file|stdout|http|eventhub  where events go (default file: DIR/events.jsonl)
   --url URL              http target: the ingest endpoint, e.g. http://localhost:7071/api/events
   --function-key KEY     http target: sent as x-functions-key
   --http-batch N         http target: events per request, sent as NDJSON (default 500)
+  --eventhub-connection CS  eventhub target: connection string, with or without EntityPath
+  --eventhub-namespace NS   eventhub target: NS.servicebus.windows.net, signed in with DefaultAzureCredential
+  --eventhub-name HUB    eventhub target: the hub (default: EntityPath, else POS_EVENTHUB_NAME, the trigger's)
   --start YYYY-MM-DD     first business day (default ${DEFAULT_SIMULATION.start})
   --days N               business days covered (default ${DEFAULT_SIMULATION.days})
   --skus N               catalogue size (default ${DEFAULT_SIMULATION.skus})
@@ -44,9 +49,10 @@ Options:
   --quiet                no progress output
   -h, --help             show this help
 
-Not yet: --target eventhub (needs @azure/event-hubs) and --target local (the local runtime's event hub).`;
+--target eventhub sends each body as bytes with partition key = store id, batched per store (order kept).
+Not supported: --target local (the local runtime's event hub; \`lakehouse run\` streams into it).`;
 
-export async function simulateCommand(argv: string[], _ctx: CliContext): Promise<number> {
+export async function simulateCommand(argv: string[], ctx: CliContext): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -58,6 +64,9 @@ export async function simulateCommand(argv: string[], _ctx: CliContext): Promise
       url: { type: 'string' },
       'function-key': { type: 'string' },
       'http-batch': { type: 'string', default: '500' },
+      'eventhub-connection': { type: 'string' },
+      'eventhub-namespace': { type: 'string' },
+      'eventhub-name': { type: 'string' },
       start: { type: 'string' },
       days: { type: 'string' },
       skus: { type: 'string' },
@@ -77,9 +86,11 @@ export async function simulateCommand(argv: string[], _ctx: CliContext): Promise
     return 0;
   }
   const target = values.target;
-  if (target !== 'file' && target !== 'stdout' && target !== 'http')
-    throw new UsageError(`--target ${target} is not supported yet (file, stdout or http)`);
+  if (target !== 'file' && target !== 'stdout' && target !== 'http' && target !== 'eventhub')
+    throw new UsageError(`--target ${target} is not supported (file, stdout, http or eventhub)`);
   if (target === 'http' && !values.url) throw new UsageError('--target http needs --url');
+  const hubFlag = ['eventhub-connection', 'eventhub-namespace', 'eventhub-name'].find((f) => f in values);
+  if (target !== 'eventhub' && hubFlag) throw new UsageError(`--${hubFlag} needs --target eventhub`);
   if (target === 'file' && !values.out) throw new UsageError(`--out is required\n\n${HELP}`);
   const d = DEFAULT_SIMULATION;
   const options: SimulationOptions = {
@@ -101,7 +112,9 @@ export async function simulateCommand(argv: string[], _ctx: CliContext): Promise
       void: rate(values['void-rate'], '--void-rate', d.rates.void),
     },
   };
-  const progress = values.quiet ? undefined : progressBar();
+  // Built before generating, so a bad connection is a usage error at once; it connects on first use.
+  const producer = target === 'eventhub' ? await openEventHubProducer(values, ctx.settings) : undefined;
+  const progress = values.quiet ? undefined : progressBar('generating');
   const started = performance.now();
   const sim = simulatePosTraffic(options, progress);
   if (values.out) await writeMasterData(values.out, sim);
@@ -114,6 +127,7 @@ export async function simulateCommand(argv: string[], _ctx: CliContext): Promise
       int(values['http-batch'], '--http-batch', 500, 1),
       values['function-key'],
     );
+  else if (producer) posted = await sendEvents(producer, sim, !values.quiet);
   else if (values.out) await writeEventsFile(join(values.out, 'events.jsonl'), sim);
   if (progress) process.stderr.write('\n');
   const s = sim.summary;
@@ -127,7 +141,7 @@ export async function simulateCommand(argv: string[], _ctx: CliContext): Promise
   );
   if (posted) log(`  ${posted}`);
   log(
-    `  ${target === 'http' ? `posted to ${values.url ?? ''}` : values.out ? `written to ${values.out}` : 'events on stdout'} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `  ${target === 'http' ? `posted to ${values.url ?? ''}` : producer ? `sent to ${producer.fullyQualifiedNamespace}/${producer.eventHubName}` : values.out ? `written to ${values.out}` : 'events on stdout'} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return 0;
 }
@@ -163,100 +177,62 @@ async function postEvents(
   return `${requests} requests: ${accepted} accepted, ${rejected} rejected`;
 }
 
-export async function writeMasterData(out: string, sim: Simulation): Promise<void> {
-  await mkdir(join(out, 'history'), { recursive: true });
-  await writeFile(
-    join(out, 'stores.csv'),
-    toCsv(
-      [
-        'store_id',
-        'name',
-        'city',
-        'country',
-        'time_zone',
-        'currency',
-        'open_hour',
-        'close_hour',
-        'registers',
-        'tax_rate',
-        'opened_date',
-      ],
-      sim.stores.map((s) => [
-        s.storeId,
-        s.name,
-        s.city,
-        s.country,
-        s.timeZone,
-        s.currency,
-        s.openHour,
-        s.closeHour,
-        s.registers,
-        (s.taxBp / 10_000).toFixed(4),
-        s.openedDate,
-      ]),
-    ),
-  );
-  await writeFile(
-    join(out, 'products.csv'),
-    toCsv(
-      ['sku', 'name', 'category', 'brand', 'unit_price', 'tax_exempt'],
-      sim.products.map((p) => [p.sku, p.name, p.category, p.brand, cents(p.priceCents), p.taxExempt]),
-    ),
-  );
-  const byDay = new Map<string, (string | number)[][]>();
-  for (const h of sim.history) {
-    const rows = byDay.get(h.businessDate) ?? [];
-    rows.push([h.businessDate, h.storeId, h.sku, h.units, cents(h.netSalesCents), h.receipts]);
-    byDay.set(h.businessDate, rows);
+type HubFlags = Partial<Record<'eventhub-connection' | 'eventhub-namespace' | 'eventhub-name', string>>;
+
+/**
+ * The Event Hubs client for --target eventhub: a connection string, or a namespace and the signed-in
+ * identity. Loaded on demand, so other commands do not pay for the AMQP and identity stacks. Errors never
+ * echo the connection string (it holds the key).
+ */
+async function openEventHubProducer(flags: HubFlags, settings: Settings): Promise<EventHubProducerClient> {
+  const { 'eventhub-connection': connection, 'eventhub-namespace': namespace } = flags;
+  const name = flags['eventhub-name'] || undefined;
+  if ((connection === undefined) === (namespace === undefined))
+    throw new UsageError('--target eventhub needs one of --eventhub-connection CS, --eventhub-namespace NS');
+  const { EventHubProducerClient, parseEventHubConnectionString } = await import('@azure/event-hubs');
+  if (connection !== undefined) {
+    let entityPath: string | undefined;
+    try {
+      entityPath = parseEventHubConnectionString(connection).eventHubName;
+    } catch (err) {
+      throw new UsageError(`--eventhub-connection: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (name !== undefined && entityPath !== undefined && name !== entityPath)
+      throw new UsageError(`--eventhub-name ${name} differs from the connection string's hub ${entityPath}`);
+    return new EventHubProducerClient(connection, name ?? entityPath ?? settings.POS_EVENTHUB_NAME);
   }
-  for (const [day, rows] of byDay) {
-    await writeFile(
-      join(out, 'history', `sales_daily_${day}.csv`),
-      toCsv(['business_date', 'store_id', 'sku', 'units', 'net_sales', 'receipts'], rows),
-    );
+  const host = (namespace ?? '').replace(/^sb:\/\//, '').replace(/\/$/, '');
+  if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(host))
+    throw new UsageError(`--eventhub-namespace must be a host (NS.servicebus.windows.net), got ${namespace}`);
+  const { DefaultAzureCredential } = await import('@azure/identity');
+  return new EventHubProducerClient(host, name ?? settings.POS_EVENTHUB_NAME, new DefaultAzureCredential());
+}
+
+/** Sends the events (partition key = store) and closes the client; summarises what was sent. */
+async function sendEvents(producer: EventHubProducerClient, sim: Simulation, bar: boolean): Promise<string> {
+  if (bar) process.stderr.write('\n');
+  try {
+    const sent = await sendToEventHub(producer, sim.events, {
+      onProgress: bar ? progressBar('sending') : undefined,
+    });
+    return `sent ${sent.events} events in ${sent.batches} batches to ${sent.hub} (${sent.partitions} partitions)`;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    const where = `${producer.fullyQualifiedNamespace}/${producer.eventHubName}`;
+    throw new Error(`Event Hub ${where}: ${why}`, { cause: err });
+  } finally {
+    await producer.close();
   }
-  await writeFile(
-    join(out, 'manifest.json'),
-    JSON.stringify({ generator: 'lakehouse simulate', options: sim.options, summary: sim.summary }, null, 2) +
-      '\n',
-  );
 }
 
-async function writeEventsFile(path: string, sim: Simulation): Promise<void> {
-  const stream = createWriteStream(path);
-  await writeLines(stream, sim);
-  await new Promise<void>((resolve, reject) =>
-    stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
-  );
-}
-
-async function writeLines(stream: NodeJS.WritableStream, sim: Simulation): Promise<void> {
-  const chunk: string[] = [];
-  for (const e of sim.events) {
-    chunk.push(e.body);
-    if (chunk.length === 5000) await write(stream, chunk.splice(0).join('\n') + '\n');
-  }
-  if (chunk.length) await write(stream, chunk.join('\n') + '\n');
-}
-
-function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  return stream.write(text)
-    ? Promise.resolve()
-    : new Promise((resolve) => stream.once('drain', () => resolve()));
-}
-
-function progressBar(): (done: number, total: number) => void {
+function progressBar(label: string): (done: number, total: number) => void {
   return (done, total) => {
     const width = 30;
     const filled = Math.round((done / total) * width);
     process.stderr.write(
-      `\r  generating [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`,
+      `\r  ${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`,
     );
   };
-}
-
-function cents(c: number): string {
-  return `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
 }
 
 function int(text: string | undefined, flag: string, fallback: number, min: number): number {

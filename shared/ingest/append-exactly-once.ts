@@ -17,7 +17,7 @@ import { DeltaError } from '../delta/errors.js';
 import type { StructType } from '../delta/protocol/schema.js';
 import { tableProperties } from '../delta/protocol/table-properties.js';
 import type { Snapshot } from '../delta/snapshot/snapshot.js';
-import { loadSnapshot } from '../delta/snapshot/snapshot.js';
+import { loadSnapshot, refreshSnapshot } from '../delta/snapshot/snapshot.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
 import { createTable } from '../delta/table.js';
 import type { CommitOptions } from '../delta/transaction/transaction.js';
@@ -26,7 +26,13 @@ import { groupCommitter } from './group-committer.js';
 import { writeDataFiles } from '../delta/write/data-file-writer.js';
 import { IngestError } from './ingest-errors.js';
 import type { RowBuffer } from './row-buffer.js';
-import { cachedSnapshot, forgetSnapshot, noteCommit, rememberSnapshot } from './snapshot-cache.js';
+import {
+  cachedSnapshot,
+  forgetSnapshot,
+  lastSnapshot,
+  noteCommit,
+  rememberSnapshot,
+} from './snapshot-cache.js';
 
 export interface AppendRequest {
   store: ObjectStore;
@@ -142,9 +148,10 @@ export async function openOrCreate(
 ): Promise<Snapshot> {
   const cached = cachedSnapshot(store, streamId);
   if (cached) return cached;
+  const stale = lastSnapshot(store);
   let snapshot: Snapshot;
   try {
-    snapshot = await loadSnapshot(store);
+    snapshot = stale ? await refreshSnapshot(stale) : await loadSnapshot(store);
   } catch (err) {
     if (!(err instanceof DeltaError) || err.kind !== 'TableNotFound') throw err;
     snapshot = (await createTable(store, { schema, partitionColumns, name, configuration })).snapshot;

@@ -8,8 +8,8 @@
  * a duplicate. The cache is refreshed once it is known to be `MAX_LAG` versions behind (learned from
  * the versions our own commits land at), which bounds that walk, and whenever it predates this
  * process's own last commit for the stream asking (that commit would otherwise read as a conflict).
- * In practice the quarantine table, written rarely, is served from the cache; Bronze is reloaded
- * once per group commit.
+ * In practice the quarantine table, written rarely, is served from the cache; Bronze is refreshed
+ * once per group commit, from the cached snapshot by reading only the commits after it.
  */
 import type { Snapshot } from '../delta/snapshot/snapshot.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
@@ -30,6 +30,11 @@ export function cachedSnapshot(store: ObjectStore, streamId: string | undefined)
   if (!entry || !snapshot || entry.latest - snapshot.version > MAX_LAG) return undefined;
   if (streamId !== undefined && (entry.committed.get(streamId) ?? -1) > snapshot.version) return undefined;
   return snapshot;
+}
+
+/** The cached snapshot however old (a base for `refreshSnapshot`), or undefined. */
+export function lastSnapshot(store: ObjectStore): Snapshot | undefined {
+  return cache.get(store)?.snapshot;
 }
 
 export function rememberSnapshot(store: ObjectStore, snapshot: Snapshot): void {

@@ -193,13 +193,6 @@ async function run(
     inputs[PRODUCTS_TABLE]?.files ?? [],
   );
   await register(
-    'history_raw',
-    SALES_HISTORY_TABLE,
-    inputs[SALES_HISTORY_TABLE],
-    SALES_HISTORY_SCHEMA,
-    inputs[SALES_HISTORY_TABLE]?.files ?? [],
-  );
-  await register(
     'history_new',
     SALES_HISTORY_TABLE,
     inputs[SALES_HISTORY_TABLE],
@@ -261,6 +254,14 @@ async function run(
         .join(' OR ');
   await register('bronze', BRONZE_TABLE, bronze, BRONZE_SCHEMA, bronzeFiles, where);
   const dateSet = new Set(dates);
+  const history = inputs[SALES_HISTORY_TABLE];
+  await register(
+    'history_raw',
+    SALES_HISTORY_TABLE,
+    history,
+    SALES_HISTORY_SCHEMA,
+    (history?.files ?? []).filter((a) => full || dateSet.has(a.partitionValues.business_date ?? '')),
+  );
   for (const table of OUTPUT_TABLES) {
     if (table.name === SILVER_QUARANTINE_TABLE) continue;
     const snap = output(table.name);

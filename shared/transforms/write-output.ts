@@ -58,10 +58,11 @@ export async function writeOutput(
   const dir = join(stagingDir, randomUUID());
   await mkdir(dir, { recursive: true });
   const columns = schema.fields.map((f) => quoteIdent(f.name)).join(', ');
-  const order = partition ? ` ORDER BY ${quoteIdent(partition)}` : '';
   const adds: Add[] = [];
   if (rows > 0) {
-    const select = `SELECT ${columns} FROM ${quoteIdent(relation)}${order}`;
+    // No ORDER BY: DuckDB writes each partition's rows to its own file(s) as they come; a partition
+    // may get more than one file (e.g. over partitioned_write_max_open_files), which Delta allows.
+    const select = `SELECT ${columns} FROM ${quoteIdent(relation)}`;
     if (partition) {
       await conn.run(
         `COPY (${select}) TO ${quoteLiteral(dir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (${quoteIdent(partition)}), FILENAME_PATTERN 'part-00000-{uuid}-c000.snappy', OVERWRITE_OR_IGNORE)`,
@@ -71,28 +72,32 @@ export async function writeOutput(
         `COPY (${select}) TO ${quoteLiteral(join(dir, `part-00000-${randomUUID()}-c000.snappy.parquet`))} (FORMAT parquet, COMPRESSION snappy)`,
       );
     }
-    const staged = await listStaged(dir, partition);
-    for (const file of staged) {
-      if (file.filesInPartition !== 1)
-        throw new Error(`${snapshot.table}: expected one file per partition, got ${file.filesInPartition}`);
-    }
-    const stats = await statsOfStaged(conn, relation, dir, staged, dataSchema, partition);
+    const staged = (await listStaged(dir, partition)).map((f) => ({
+      ...f,
+      local: join(dir, f.relativePath),
+    }));
+    const stats = await statsOfStaged(
+      conn,
+      staged.map((f) => f.local),
+      dataSchema,
+    );
+    // Files are independent until the commit: sync/move (or upload) a few at a time.
+    const sizes = await mapLimit(staged, PLACE_CONCURRENCY, (file) =>
+      place(snapshot, localTableDir, file.local, file.relativePath),
+    );
     let written = 0;
-    for (const file of staged) {
-      const fileStats = stats.get(file.partitionValue ?? '');
-      if (!fileStats)
-        throw new Error(`${snapshot.table}: DuckDB wrote an unexpected partition ${file.relativePath}`);
+    staged.forEach((file, i) => {
+      const fileStats = stats[i] as Stats;
       written += fileStats.numRecords;
-      const size = await place(snapshot, localTableDir, join(dir, file.relativePath), file.relativePath);
       adds.push({
         path: encodeAddPath(file.relativePath),
         partitionValues: partition ? { [partition]: file.partitionValue ?? null } : {},
-        size,
+        size: sizes[i] as number,
         modificationTime: nowMs,
         dataChange: true,
         stats: statsToJson(fileStats),
       });
-    }
+    });
     if (written !== rows)
       throw new Error(`${snapshot.table}: wrote ${written} rows of ${rows} (DuckDB output does not match)`);
   }
@@ -137,6 +142,21 @@ export async function writeOutput(
 }
 
 type Stats = ReturnType<typeof computeStats>;
+
+const PLACE_CONCURRENCY = 8;
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
 
 /**
  * Puts a staged file into the table under `key`; returns its size. When the table is a local directory
@@ -190,32 +210,16 @@ async function countRows(conn: DuckDBConnection, relation: string): Promise<numb
 }
 
 /**
- * Per partition value (log form): Delta file stats of the staged files. They come from the Parquet
- * footers DuckDB wrote (row-group statistics) when every column's statistics are present and exact;
- * otherwise from an aggregate over the relation (same result, one more pass over the data).
+ * Delta file stats of the staged files (in `paths` order). They come from the Parquet footers DuckDB
+ * wrote (row-group statistics) when every column's statistics are present and exact; otherwise from an
+ * aggregate over the staged files themselves (same result, one more pass over the data).
  */
 async function statsOfStaged(
   conn: DuckDBConnection,
-  relation: string,
-  dir: string,
-  staged: readonly StagedFile[],
+  paths: readonly string[],
   dataSchema: StructType,
-  partition: string | undefined,
-): Promise<Map<string, Stats>> {
-  const fromFooters = await footerStats(
-    conn,
-    staged.map((f) => join(dir, f.relativePath)),
-    dataSchema,
-  );
-  if (fromFooters) {
-    const out = new Map<string, Stats>();
-    staged.forEach((f, i) => {
-      const s = fromFooters[i];
-      if (s && s.numRecords > 0) out.set(f.partitionValue ?? '', s);
-    });
-    return out;
-  }
-  return partitionStats(conn, relation, dataSchema, partition);
+): Promise<Stats[]> {
+  return (await footerStats(conn, paths, dataSchema)) ?? (await scannedStats(conn, paths, dataSchema));
 }
 
 /** Column types whose footer statistics DuckDB writes exactly as our stats need them. */
@@ -313,26 +317,25 @@ async function footerStats(
   return out;
 }
 
-/** Per partition value (log form): Delta file stats computed by DuckDB over the relation. */
-async function partitionStats(
+/** Delta file stats (in `paths` order) computed by DuckDB reading the files back. */
+async function scannedStats(
   conn: DuckDBConnection,
-  relation: string,
+  paths: readonly string[],
   dataSchema: StructType,
-  partition: string | undefined,
-): Promise<Map<string, Stats>> {
-  const parts: string[] = [partition ? `CAST(${quoteIdent(partition)} AS VARCHAR)` : `''`, 'count(*)'];
+): Promise<Stats[]> {
+  const parts: string[] = ['filename', 'count(*)'];
   for (const f of dataSchema.fields) {
     const c = quoteIdent(f.name);
     const comparable = f.type !== 'boolean' && f.type !== 'binary';
     parts.push(comparable ? `min(${c})` : 'NULL', comparable ? `max(${c})` : 'NULL', `count(${c})`);
   }
-  const group = partition ? ` GROUP BY ${quoteIdent(partition)}` : '';
-  const reader = await conn.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${quoteIdent(relation)}${group}`);
-  const out = new Map<string, Stats>();
+  const list = `[${paths.map(quoteLiteral).join(', ')}]`;
+  const reader = await conn.runAndReadAll(
+    `SELECT ${parts.join(', ')} FROM read_parquet(${list}, filename = true) GROUP BY filename`,
+  );
+  const byFile = new Map<string, Stats>();
   for (const row of reader.getRows()) {
-    const key = (row[0] as string | null) ?? '';
     const numRecords = Number(row[1]);
-    if (numRecords === 0) continue;
     const columns: unknown[][] = [];
     const nulls: number[] = [];
     dataSchema.fields.forEach((f, i) => {
@@ -344,21 +347,24 @@ async function partitionStats(
     dataSchema.fields.forEach((f, i) => {
       if (f.name in stats.nullCount) stats.nullCount[f.name] = nulls[i];
     });
-    out.set(key, stats);
+    byFile.set(row[0] as string, stats);
   }
-  return out;
+  return paths.map((p) => {
+    const stats = byFile.get(p);
+    if (!stats) throw new Error(`no rows read back from staged file ${p}`);
+    return stats;
+  });
 }
 
 interface StagedFile {
   relativePath: string;
   partitionValue: string | undefined;
-  filesInPartition: number;
 }
 
 async function listStaged(dir: string, partition: string | undefined): Promise<StagedFile[]> {
   if (!partition) {
     const names = (await readdir(dir)).filter((n) => n.endsWith('.parquet'));
-    return names.map((n) => ({ relativePath: n, partitionValue: undefined, filesInPartition: names.length }));
+    return names.map((n) => ({ relativePath: n, partitionValue: undefined }));
   }
   const out: StagedFile[] = [];
   for (const sub of await readdir(dir)) {
@@ -369,7 +375,6 @@ async function listStaged(dir: string, partition: string | undefined): Promise<S
       out.push({
         relativePath: `${sub}/${n}`,
         partitionValue: decodeURIComponent(sub.slice(prefix.length)),
-        filesInPartition: names.length,
       });
   }
   return out;

@@ -4,7 +4,9 @@
  * A column chunk is dictionary encoded when its distinct values are few enough: the dictionary
  * must stay under `MAX_DICTIONARY_BYTES` (the dictionary page is a single page) and the estimated
  * dictionary + index size must beat PLAIN. Columns that look unique after `PROBE_VALUES` values
- * (ids, JSON payloads) are abandoned early so they cost only a few thousand map lookups.
+ * (ids) are abandoned early so they cost only a few thousand map lookups; long values (JSON
+ * payloads, over `LONG_VALUE` characters on average) that look unique after the first
+ * `FIRST_PROBE_VALUES` already, as hashing them is what costs.
  *
  * Invariants: `indices[i]` is the position in `entries` of value i; entries are in first-seen order
  * and pairwise distinct (strings by value, binary by bytes).
@@ -15,6 +17,8 @@ import { bitWidthOf } from './rle-hybrid.js';
 import { scratchInt32 } from './typed-scratch.js';
 
 export const MAX_DICTIONARY_BYTES = 1 << 20;
+const FIRST_PROBE_VALUES = 256;
+const LONG_VALUE = 64;
 const PROBE_VALUES = 8192;
 const PROBE_MAX_DISTINCT_RATIO = 0.9;
 
@@ -62,7 +66,12 @@ export function buildDictionary(
       if (dictBytes > MAX_DICTIONARY_BYTES) return null;
     }
     indices[i] = id;
-    if (i === PROBE_VALUES - 1 && entries.length > PROBE_VALUES * PROBE_MAX_DISTINCT_RATIO) return null;
+    if (
+      (i === PROBE_VALUES - 1 ||
+        (i === FIRST_PROBE_VALUES - 1 && plainBytes > FIRST_PROBE_VALUES * (4 + LONG_VALUE))) &&
+      entries.length > (i + 1) * PROBE_MAX_DISTINCT_RATIO
+    )
+      return null;
   }
   const bitWidth = Math.max(1, bitWidthOf(entries.length - 1));
   const dictCost = dictBytes + Math.ceil((n * bitWidth) / 8);

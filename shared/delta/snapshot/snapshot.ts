@@ -15,7 +15,8 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { readCheckpoint } from './checkpoint-reader.js';
 import type { LogSegment } from './log-segment.js';
 import { buildLogSegment } from './log-segment.js';
-import { applyActions, emptyReplayState } from './log-replay.js';
+import { applyActions, emptyReplayState, type ReplayState } from './log-replay.js';
+import { LOG_DIR, pad20, parseLogKey } from '../protocol/log-path.js';
 import { UnsupportedFeatureError } from '../errors.js';
 
 export interface Snapshot {
@@ -55,7 +56,55 @@ export async function loadSnapshot(store: ObjectStore, options: LoadOptions = {}
   if (segment.checkpointKeys.length > 0) {
     applyActions(state, await readCheckpoint(store, segment.checkpointKeys, table));
   }
-  const texts = await mapLimit(segment.commits, options.concurrency ?? 16, async (c) => {
+  await applyCommits(store, table, state, segment.commits, options.concurrency ?? 16);
+  return fromState(store, table, segment, state, options.skipReadCheck ?? false);
+}
+
+/**
+ * The latest snapshot, reached from `base` by replaying only the commits after it (no checkpoint
+ * read) — what a writer that appends often wants after its own commit. Same result as
+ * `loadSnapshot(base.store)`; falls back to it when the commits after `base` are not all there (a log
+ * cleaned up past `base`), and returns `base` itself when nothing was committed since.
+ */
+export async function refreshSnapshot(base: Snapshot): Promise<Snapshot> {
+  const baseState = replayStates.get(base);
+  if (!baseState) return loadSnapshot(base.store);
+  const listed = await base.store.list(`${LOG_DIR}/`, {
+    startAfterOrAt: `${LOG_DIR}/${pad20(base.version + 1)}`,
+  });
+  const commits: { version: number; key: string }[] = [];
+  for (const o of listed) {
+    const f = parseLogKey(o.key);
+    if (f.kind !== 'commit') continue;
+    if (f.version !== base.version + 1 + commits.length) return loadSnapshot(base.store);
+    commits.push({ version: f.version, key: f.key });
+  }
+  if (commits.length === 0) return base;
+  const state: ReplayState = {
+    ...baseState,
+    txns: new Map(baseState.txns),
+    files: new Map(baseState.files),
+  };
+  await applyCommits(base.store, base.table, state, commits, 16);
+  const segment: LogSegment = {
+    ...base.segment,
+    version: commits[commits.length - 1]?.version ?? base.version,
+    commits: [...base.segment.commits, ...commits],
+  };
+  return fromState(base.store, base.table, segment, state, false);
+}
+
+/** Replay state behind each snapshot (kept so a refresh can continue from it; never mutated). */
+const replayStates = new WeakMap<Snapshot, ReplayState>();
+
+async function applyCommits(
+  store: ObjectStore,
+  table: string,
+  state: ReplayState,
+  commits: readonly { version: number; key: string }[],
+  concurrency: number,
+): Promise<void> {
+  const texts = await mapLimit(commits, concurrency, async (c) => {
     const bytes = await store.get(c.key);
     if (!bytes) {
       throw new DeltaError(
@@ -83,6 +132,15 @@ export async function loadSnapshot(store: ObjectStore, options: LoadOptions = {}
       );
     }
   }
+}
+
+function fromState(
+  store: ObjectStore,
+  table: string,
+  segment: LogSegment,
+  state: ReplayState,
+  skipReadCheck: boolean,
+): Snapshot {
   const { protocol, metadata } = state;
   if (!protocol) {
     throw new DeltaError(
@@ -114,7 +172,7 @@ export async function loadSnapshot(store: ObjectStore, options: LoadOptions = {}
   } catch (err) {
     throw new DeltaError('CorruptLog', `table ${table}: invalid schemaString: ${String(err)}`, { table });
   }
-  if (!options.skipReadCheck) {
+  if (!skipReadCheck) {
     checkReadSupport(protocol, metadata, schema, table);
     if (state.usesDeletionVectors) throw new UnsupportedFeatureError('deletionVectors', table);
   }
@@ -125,7 +183,7 @@ export async function loadSnapshot(store: ObjectStore, options: LoadOptions = {}
     else tombstones.push(entry.remove);
   }
   const txns = state.txns;
-  return {
+  const snapshot: Snapshot = {
     table,
     store,
     version: segment.version,
@@ -139,6 +197,8 @@ export async function loadSnapshot(store: ObjectStore, options: LoadOptions = {}
     segment,
     txnVersion: (appId: string) => txns.get(appId)?.version ?? -1,
   };
+  replayStates.set(snapshot, state);
+  return snapshot;
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -9,11 +9,6 @@ SELECT sku, name AS product_name, category, brand
 FROM products_raw
 QUALIFY row_number() OVER (PARTITION BY sku ORDER BY loaded_at DESC, source_file DESC) = 1;
 
-CREATE OR REPLACE TEMP TABLE history AS
-SELECT business_date, store_id, sku, units, net_sales, receipts
-FROM history_raw
-QUALIFY row_number() OVER (PARTITION BY business_date, store_id, sku ORDER BY loaded_at DESC, source_file DESC) = 1;
-
 -- Store-local wall-clock time of an instant; stores missing from the master data are placed in UTC
 -- (their receipts are quarantined, and the store-day is restated once the store arrives).
 CREATE OR REPLACE TEMP MACRO local_time(ts, tz) AS timezone(coalesce(tz, 'UTC'), ts);

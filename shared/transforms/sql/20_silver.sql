@@ -78,15 +78,20 @@ FROM receipts r
 LEFT JOIN unknown_skus u ON u.transaction_id = r.transaction_id
 WHERE NOT r.store_known OR u.transaction_id IS NOT NULL;
 
+-- Receipts that pass (the payload stays behind: lines and tenders are parsed).
 CREATE OR REPLACE TEMP TABLE valid_receipts AS
-SELECT r.* FROM receipts r
+SELECT r.* EXCLUDE (raw_payload) FROM receipts r
 ANTI JOIN new_silver_quarantine q ON q.transaction_id = r.transaction_id;
 
--- Silver transactions outside the restated store-days: voids and originals that link across days.
+-- Silver transactions outside the restated store-days that link to a receipt of this run across days:
+-- the originals its refunds and voids name, and the voids naming one of its receipts. (Only these can
+-- meet the joins below, so the rest of Silver is not grouped.)
 CREATE OR REPLACE TEMP TABLE other_transactions AS
 SELECT e.transaction_id, e.event_type, e.original_transaction_id, e.business_date
 FROM silver_transactions_all e
-ANTI JOIN scope k ON k.store_id = e.store_id AND k.business_date = e.business_date;
+ANTI JOIN scope k ON k.store_id = e.store_id AND k.business_date = e.business_date
+WHERE e.transaction_id IN (SELECT original_transaction_id FROM valid_receipts WHERE original_transaction_id IS NOT NULL)
+   OR (e.event_type = 'void' AND e.original_transaction_id IN (SELECT transaction_id FROM valid_receipts));
 
 CREATE OR REPLACE TEMP TABLE void_links AS
 SELECT original_transaction_id AS transaction_id, min(transaction_id) AS voided_by

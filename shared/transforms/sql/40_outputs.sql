@@ -22,6 +22,13 @@ SELECT * FROM new_gold_basket_metrics_daily UNION ALL BY NAME SELECT * FROM kept
 CREATE OR REPLACE TEMP TABLE out_gold_tender_mix_daily AS
 SELECT * FROM new_gold_tender_mix_daily UNION ALL BY NAME SELECT * FROM kept('existing_gold_tender_mix_daily');
 
+-- Sales history of the restated dates (`history_raw` holds only their files): the latest load of
+-- each row wins.
+CREATE OR REPLACE TEMP TABLE history AS
+SELECT business_date, store_id, sku, units, net_sales, receipts
+FROM history_raw
+QUALIFY row_number() OVER (PARTITION BY business_date, store_id, sku ORDER BY loaded_at DESC, source_file DESC) = 1;
+
 -- Product ranks depend on every store of the date, so they are computed after the merge.
 CREATE OR REPLACE TEMP TABLE product_rows AS
 SELECT business_date, store_id, sku, units, revenue, receipts, 'stream' AS source FROM product_stream

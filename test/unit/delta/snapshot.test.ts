@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { MemoryStore } from '../../../shared/delta/storage/memory-store.js';
 import { CountingStore } from '../../../shared/delta/storage/counting-store.js';
 import { appendBatch, createTable } from '../../../shared/delta/table.js';
-import { loadSnapshot } from '../../../shared/delta/snapshot/snapshot.js';
+import { loadSnapshot, refreshSnapshot, type Snapshot } from '../../../shared/delta/snapshot/snapshot.js';
 import { scanAll } from '../../../shared/delta/read/scan.js';
 import { Transaction } from '../../../shared/delta/transaction/transaction.js';
 import { CHECKPOINT_SCHEMA } from '../../../shared/delta/checkpoint/checkpoint-writer.js';
@@ -156,3 +156,56 @@ async function rowsOf(store: MemoryStore, version: number): Promise<Record<strin
     return out;
   });
 }
+
+describe('refreshSnapshot', () => {
+  const state = (s: Snapshot) => ({
+    version: s.version,
+    files: s.files.map((f) => f.path).sort(),
+    tombstones: s.tombstones.map((f) => f.path).sort(),
+    txns: [...s.txns.entries()].sort(),
+    // a checkpoint spells absent optional fields as null
+    metaAndProtocol: JSON.stringify([s.metadata, s.protocol], (_k, v: unknown) =>
+      v === null ? undefined : v,
+    ),
+  });
+
+  test('replays only the commits after the base, across a checkpoint, and equals a full load', async () => {
+    const store = await tableWithCommits(8, { 'delta.checkpointInterval': '10' });
+    const counting = new CountingStore(store);
+    const base = await loadSnapshot(counting);
+    // another writer: appends with a txn, a delete of the first file, a checkpoint at 10
+    const first = base.files[0];
+    if (!first) throw new Error('no file');
+    const deleted = await new Transaction({
+      store,
+      readSnapshot: base,
+      operation: 'DELETE',
+      readFiles: 'all',
+    })
+      .removeFiles([{ path: first.path, deletionTimestamp: Date.now(), dataChange: true }])
+      .setTransaction('stream-a', 7)
+      .commit();
+    expect(deleted.kind).toBe('committed');
+    for (let i = 0; i < 4; i++) await appendBatch(store, { id: [100n + BigInt(i)], store_id: ['X'] });
+    expect(await store.head(checkpointKey(10))).toBeDefined();
+
+    const readBefore = counting.keys('get').length;
+    const refreshed = await refreshSnapshot(base);
+    expect(counting.keys('get').slice(readBefore)).toEqual([9, 10, 11, 12, 13].map((v) => commitKey(v)));
+    expect(state(refreshed)).toEqual(state(await loadSnapshot(store)));
+    expect(refreshed.txnVersion('stream-a')).toBe(7);
+    // the base is unchanged, and nothing new returns the same snapshot
+    expect(state(base).files).toHaveLength(8);
+    expect(await refreshSnapshot(refreshed)).toBe(refreshed);
+  });
+
+  test('falls back to a full load when commits after the base were cleaned up', async () => {
+    const store = await tableWithCommits(3, { 'delta.checkpointInterval': '10' });
+    const base = await loadSnapshot(store);
+    for (let i = 0; i < 9; i++) await appendBatch(store, { id: [200n + BigInt(i)], store_id: ['Y'] });
+    await store.delete(commitKey(4)); // below the checkpoint at 10: a full load does not need it
+    const refreshed = await refreshSnapshot(base);
+    expect(state(refreshed)).toEqual(state(await loadSnapshot(store)));
+    expect(refreshed.version).toBe(12);
+  });
+});

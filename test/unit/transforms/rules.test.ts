@@ -108,6 +108,33 @@ describe('voids and refunds', () => {
     ]);
     await expectSameAsFullRun(lake);
   });
+
+  it('keeps links to transactions outside the restated store-days when a late event restates a day', async () => {
+    const lake = await tempLake();
+    await standardMaster(lake);
+    await landReceipts(lake, [
+      { txn: 'T1', at: '2026-11-16T15:00:00Z', lines: [['A', 2, 250]] },
+      { txn: 'R1', type: 'refund', original: 'T1', at: '2026-11-17T15:00:00Z', lines: [['A', 1, 250]] },
+      { txn: 'T3', at: '2026-11-17T16:00:00Z', lines: [['B', 1, 100]] },
+      { txn: 'V3', type: 'void', original: 'T3', at: '2026-11-18T15:00:00Z', lines: [['B', 1, 100]] },
+      { txn: 'T5', at: '2026-11-18T16:00:00Z', lines: [['B', 1, 100]] },
+    ]);
+    const first = await run(lake);
+    // a late receipt of the 17th restates only S1 on the 17th: R1's original (16th) and T3's void
+    // (18th) are read from Silver, not restated
+    await landReceipts(lake, [{ txn: 'T4', at: '2026-11-17T18:00:00Z', lines: [['B', 1, 100]], ingestAt: '2026-11-19T09:00:00Z' }]);
+    const second = await run(lake, first.watermark);
+    expect(second.restated).toEqual({ storeDays: 1, dates: ['2026-11-17'] });
+    expect(await tableObjects(lake, 'silver/transactions', ['transaction_id', 'original_found', 'original_business_date', 'is_voided', 'voided_by_transaction_id'])).toEqual([
+      { transaction_id: 'R1', original_found: true, original_business_date: '2026-11-16', is_voided: false, voided_by_transaction_id: null },
+      { transaction_id: 'T1', original_found: false, original_business_date: null, is_voided: false, voided_by_transaction_id: null },
+      { transaction_id: 'T3', original_found: false, original_business_date: null, is_voided: true, voided_by_transaction_id: 'V3' },
+      { transaction_id: 'T4', original_found: false, original_business_date: null, is_voided: false, voided_by_transaction_id: null },
+      { transaction_id: 'T5', original_found: false, original_business_date: null, is_voided: false, voided_by_transaction_id: null },
+      { transaction_id: 'V3', original_found: true, original_business_date: '2026-11-17', is_voided: false, voided_by_transaction_id: null },
+    ]);
+    await expectSameAsFullRun(lake);
+  });
 });
 
 describe('time zones', () => {
