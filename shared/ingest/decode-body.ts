@@ -25,6 +25,13 @@ export type Decoded =
   | { ok: false; rejection: Rejection; raw: RawBody };
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** String.prototype.isWellFormed (Node ≥ 20, ES2024; not in our lib yet): native, ~20× the regex. */
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
+/** Whether `text` holds an unpaired UTF-16 surrogate (unwritable as UTF-8). */
+function hasLoneSurrogate(text: string): boolean {
+  return isWellFormed ? !isWellFormed.call(text) : LONE_SURROGATE.test(text);
+}
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export function decodeBody(body: unknown, maxBytes: number): Decoded {
@@ -44,7 +51,7 @@ export function decodeBody(body: unknown, maxBytes: number): Decoded {
         body: safeString(body),
       });
     if (utf8Length(text, maxBytes) > maxBytes) return tooLarge(text, maxBytes);
-    if (LONE_SURROGATE.test(text))
+    if (hasLoneSurrogate(text))
       return fail('body_not_utf8', 'the body contains unpaired UTF-16 surrogates', {
         encoding: 'json',
         body: JSON.stringify(text),
@@ -70,7 +77,7 @@ export function decodeBody(body: unknown, maxBytes: number): Decoded {
   }
   const kind = Array.isArray(body) ? 'array' : body === null ? 'null' : typeof body;
   const head = truncate(text, maxBytes);
-  const raw: RawBody = LONE_SURROGATE.test(head)
+  const raw: RawBody = hasLoneSurrogate(head)
     ? { encoding: 'json', body: JSON.stringify(head), truncated: head.length < text.length }
     : { encoding: 'utf8', body: head, truncated: head.length < text.length };
   return fail('body_not_object', `the body is JSON ${kind}, not an object`, raw);
@@ -99,7 +106,7 @@ function decodeBytes(bytes: Uint8Array, maxBytes: number): Decoded {
 
 function decodeText(text: string, maxBytes: number): Decoded {
   if (utf8Length(text, maxBytes) > maxBytes) return tooLarge(text, maxBytes);
-  if (LONE_SURROGATE.test(text))
+  if (hasLoneSurrogate(text))
     return fail('body_not_utf8', 'the body contains unpaired UTF-16 surrogates', {
       encoding: 'json',
       body: JSON.stringify(text),
@@ -129,7 +136,7 @@ function parseText(text: string): Decoded {
 
 function tooLarge(text: string, maxBytes: number): Decoded {
   const head = truncate(text, maxBytes);
-  const raw: RawBody = LONE_SURROGATE.test(head)
+  const raw: RawBody = hasLoneSurrogate(head)
     ? { encoding: 'json', body: JSON.stringify(head), truncated: true }
     : { encoding: 'utf8', body: head, truncated: true };
   return fail('body_too_large', `more than ${maxBytes} bytes`, raw);
