@@ -2,7 +2,7 @@
  * Benchmark: the Silver+Gold transform (runTransform on DuckDB + our Delta log) vs the same SQL files
  * run raw in DuckDB, and an incremental run after one new hour of events.
  *
- *   npx tsc -p tsconfig.build.json && node --max-old-space-size=12000 dist/bench/transforms.js [--events 1600000] [--days 30] [--stores 20] [--runs 3] [--dir .local/bench/transforms]
+ *   npx tsc -p tsconfig.build.json && node --expose-gc --max-old-space-size=12000 dist/bench/transforms.js [--events 1600000] [--days 30] [--stores 20] [--runs 3] [--dir .local/bench/transforms]
  *
  * Setup (cached in --dir by parameters): a simulation of --events receipts over --days (≈3.2 lines per
  * receipt, so the default is ≥ 5M lines) landed through the real ingest (landBatch, 5,000 events per
@@ -14,10 +14,12 @@
  *                 output relation to Parquet (no Delta log, no stats, no commits);
  * - incremental:  the held-back hour is landed, then runTransform with the full run's watermark.
  * Each of --runs rounds works on a fresh copy of the lake and runs ours and raw in alternating order
- * (ours first in odd rounds, raw first in even ones), so neither always gets the warmer page cache.
+ * (ours first in odd rounds, raw first in even ones; the copy is flushed with sync(1) first), so
+ * neither always gets the warmer page cache or the copy's writeback.
  * Reports seconds per round, medians, ratio ours/raw (goal ≤ 1.2) and incremental/full (goal ≤ 5 %).
  */
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -81,6 +83,10 @@ for (let round = 1; round <= RUNS; round++) {
   // Work on a copy so the cached Bronze stays as set up (the incremental step lands the last hour).
   const work = mkdtempSync(join(tmpdir(), 'bench-transforms-'));
   cpSync(lakeDir, work, { recursive: true });
+  // Flush the copy's dirty pages now, or their writeback lands on whichever engine runs first; with
+  // --expose-gc, collect the simulation's garbage too (else V8 may still be marking the big heap).
+  execFileSync('sync');
+  (globalThis as { gc?: () => void }).gc?.();
   const lake = new LocalFsStore(work);
   let watermark: RunTransformResult['watermark'] | undefined;
   const ours = async (): Promise<number> => {

@@ -35,6 +35,7 @@ import {
   STORES_SCHEMA,
   STORES_TABLE,
 } from '../batch-load/master-tables.js';
+import { mergeRanges, overlaps, tsLiteral } from './bronze-pruning.js';
 import { hmacPads } from './hmac-pads.js';
 import { fileLocator, type FileLocator } from './local-files.js';
 import { registerRelation } from './register-relation.js';
@@ -321,47 +322,4 @@ async function openOrCreate(lake: ObjectStore, table: OutputTable): Promise<Snap
 async function countRows(conn: DuckDBConnection, relation: string): Promise<number> {
   const rows = (await conn.runAndReadAll(`SELECT count(*) FROM ${relation}`)).getRows();
   return Number(rows[0]?.[0] ?? 0n);
-}
-
-type Range = [bigint, bigint];
-
-function mergeRanges(ranges: Range[]): Range[] {
-  const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const out: Range[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && r[0] <= last[1]) last[1] = r[1] > last[1] ? r[1] : last[1];
-    else out.push([r[0], r[1]]);
-  }
-  return out;
-}
-
-/** Whether a Bronze file's occurred_at range (from its stats; ms-truncated) meets any range. */
-function overlaps(add: Add, ranges: readonly Range[]): boolean {
-  const bounds = occurredBounds(add);
-  if (!bounds) return true;
-  return ranges.some(([from, to]) => bounds[0] < to && bounds[1] >= from);
-}
-
-function occurredBounds(add: Add): Range | undefined {
-  if (!add.stats) return undefined;
-  try {
-    const stats = JSON.parse(add.stats) as {
-      minValues?: Record<string, unknown>;
-      maxValues?: Record<string, unknown>;
-    };
-    const min = stats.minValues?.occurred_at;
-    const max = stats.maxValues?.occurred_at;
-    if (typeof min !== 'string' || typeof max !== 'string') return undefined;
-    const lo = Date.parse(min);
-    const hi = Date.parse(max);
-    if (Number.isNaN(lo) || Number.isNaN(hi)) return undefined;
-    return [BigInt(lo) * 1000n, BigInt(hi) * 1000n + 1000n];
-  } catch {
-    return undefined;
-  }
-}
-
-function tsLiteral(micros: bigint): string {
-  return `CAST(make_timestamp(${micros.toString()}::BIGINT) AS TIMESTAMPTZ)`;
 }
