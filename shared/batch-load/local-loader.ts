@@ -19,82 +19,27 @@
  * - One commit per table per run (all files together), so a run adds at most four versions.
  * - Only infrastructure failures throw; every data record ends in its table or in quarantine.
  */
-import { DeltaError } from '../delta/errors.js';
-import type { Add } from '../delta/protocol/actions.js';
-import type { StructType } from '../delta/protocol/schema.js';
-import { tableProperties } from '../delta/protocol/table-properties.js';
-import type { Snapshot } from '../delta/snapshot/snapshot.js';
-import { loadSnapshot } from '../delta/snapshot/snapshot.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
-import { prefixed } from '../delta/storage/prefixed-store.js';
-import { createTable, maybeCheckpoint } from '../delta/table.js';
-import type { CommitOptions } from '../delta/transaction/transaction.js';
-import { Transaction } from '../delta/transaction/transaction.js';
-import type { ColumnBatch } from '../delta/write/data-file-writer.js';
-import { writeDataFiles } from '../delta/write/data-file-writer.js';
-import { BatchLoadError } from './batch-load-error.js';
+import { commitLoads, type CommitLoadsPorts, type FileWork } from './commit-loads.js';
 import { batchLoadAppId, contentVersion } from './content-version.js';
+import type { FileOutcome, LocalLoadResult } from './local-load-result.js';
+import { listSources } from './list-sources.js';
 import {
-  BATCH_QUARANTINE_SCHEMA,
   BATCH_QUARANTINE_TABLE,
-  MASTER_PARTITIONS,
-  PRODUCTS_SCHEMA,
   PRODUCTS_TABLE,
-  SALES_HISTORY_SCHEMA,
   SALES_HISTORY_TABLE,
-  STORES_SCHEMA,
   STORES_TABLE,
 } from './master-tables.js';
+import { openTables, tableFor, writeRows } from './open-table.js';
 import { parseSourceFile } from './parse-source-file.js';
-import { classifyLandingPath, type LandingFile } from './source-formats.js';
 
-export interface LocalLoaderPorts {
+export type { FileOutcome, FileStatus, LocalLoadResult, TableOutcome } from './local-load-result.js';
+
+export interface LocalLoaderPorts extends CommitLoadsPorts {
   /** The landing zone root (files at `stores.csv`, `products.csv`, `history/…`). */
   landing: ObjectStore;
   /** The lake root; tables live at their logical names under it. */
   lake: ObjectStore;
-  /** Wall clock in ms; the run's `loaded_at`. */
-  now(): number;
-  commit?: CommitOptions;
-  /** Conflict rounds per table before giving up (default 5). */
-  maxConflictRounds?: number;
-}
-
-export type FileStatus =
-  /** Loaded by this run. */
-  | 'loaded'
-  /** These exact bytes were loaded before. */
-  | 'unchanged'
-  /** A concurrent loader committed these exact bytes first. */
-  | 'loaded_concurrently'
-  /** Not a batch-load source (see `reason`). */
-  | 'ignored';
-
-export interface FileOutcome {
-  path: string;
-  status: FileStatus;
-  table?: string;
-  contentVersion?: number;
-  /** Rows this run wrote to the target table / to quarantine. */
-  rows: number;
-  quarantined: number;
-  reason?: string;
-}
-
-export interface TableOutcome {
-  table: string;
-  rowsWritten: number;
-  filesLoaded: number;
-  /** The table version after the run: this run's commit, or the version it found unchanged. */
-  version: number;
-  /** True when this run committed a version. */
-  committed: boolean;
-}
-
-export interface LocalLoadResult {
-  loadedAtMicros: bigint;
-  files: FileOutcome[];
-  tables: Record<string, TableOutcome>;
 }
 
 export async function runLocalLoader(ports: LocalLoaderPorts): Promise<LocalLoadResult> {
@@ -171,195 +116,4 @@ export async function runLocalLoader(ports: LocalLoaderPorts): Promise<LocalLoad
     for (const w of outcome.superseded) w.outcome.status = 'loaded_concurrently';
   }
   return result;
-}
-
-interface OpenTable {
-  name: string;
-  store: ObjectStore;
-  snapshot: Snapshot;
-}
-
-interface LoadPart {
-  adds: Add[];
-  rows: number;
-}
-
-interface FileWork {
-  file: LandingFile;
-  appId: string;
-  version: number;
-  outcome: FileOutcome;
-  target: LoadPart;
-  /** Undefined when the quarantine already holds this content's rejects. */
-  quarantine: LoadPart | undefined;
-}
-
-const TABLE_SCHEMAS: readonly [string, StructType][] = [
-  [STORES_TABLE, STORES_SCHEMA],
-  [PRODUCTS_TABLE, PRODUCTS_SCHEMA],
-  [SALES_HISTORY_TABLE, SALES_HISTORY_SCHEMA],
-  [BATCH_QUARANTINE_TABLE, BATCH_QUARANTINE_SCHEMA],
-];
-
-async function openTables(lake: ObjectStore): Promise<Map<string, OpenTable>> {
-  const opened = await Promise.all(
-    TABLE_SCHEMAS.map(async ([name, schema]) => {
-      const store = prefixed(lake, name);
-      return {
-        name,
-        store,
-        snapshot: await openOrCreate(store, schema, MASTER_PARTITIONS[name] ?? [], name.replace('/', '_')),
-      };
-    }),
-  );
-  return new Map(opened.map((t) => [t.name, t]));
-}
-
-async function openOrCreate(
-  store: ObjectStore,
-  schema: StructType,
-  partitionColumns: string[],
-  name: string,
-): Promise<Snapshot> {
-  try {
-    return await loadSnapshot(store);
-  } catch (err) {
-    if (!(err instanceof DeltaError) || err.kind !== 'TableNotFound') throw err;
-  }
-  return (await createTable(store, { schema, partitionColumns, name })).snapshot;
-}
-
-function tableFor(tables: Map<string, OpenTable>, name: string): OpenTable {
-  const table = tables.get(name);
-  if (!table) throw new Error(`table ${name} was not opened`);
-  return table;
-}
-
-async function listSources(landing: ObjectStore): Promise<{ sources: LandingFile[]; files: FileOutcome[] }> {
-  const sources: LandingFile[] = [];
-  const files: FileOutcome[] = [];
-  for (const meta of await landing.list('')) {
-    const classified = classifyLandingPath(meta.key);
-    if (classified === undefined) continue;
-    if ('ignored' in classified)
-      files.push({ path: meta.key, status: 'ignored', rows: 0, quarantined: 0, reason: classified.ignored });
-    else sources.push(classified);
-  }
-  return { sources, files };
-}
-
-async function writeRows(table: OpenTable, rows: readonly object[]): Promise<Add[]> {
-  if (rows.length === 0) return [];
-  const { snapshot } = table;
-  return writeDataFiles(
-    table.store,
-    snapshot.schema,
-    snapshot.partitionColumns,
-    toColumns(snapshot.schema, rows),
-    {
-      indexedColumns: tableProperties(snapshot.metadata.configuration).indexedColumns,
-    },
-  );
-}
-
-function toColumns(schema: StructType, rows: readonly object[]): ColumnBatch {
-  const batch: Record<string, unknown[]> = {};
-  for (const f of schema.fields)
-    batch[f.name] = rows.map((r) => (r as Record<string, unknown>)[f.name] ?? null);
-  return batch;
-}
-
-interface Load {
-  work: FileWork;
-  part: LoadPart;
-}
-
-interface CommitLoadsResult {
-  table: TableOutcome;
-  committed: Load[];
-  /** Files a concurrent loader recorded with the same content first. */
-  superseded: FileWork[];
-}
-
-/** Commits the loads' files and txns in one version, re-checking txns after each lost race. */
-async function commitLoads(
-  ports: LocalLoaderPorts,
-  table: OpenTable,
-  loads: Load[],
-): Promise<CommitLoadsResult> {
-  const superseded: FileWork[] = [];
-  let snapshot = table.snapshot;
-  let pending = loads;
-  const maxRounds = ports.maxConflictRounds ?? 5;
-  for (let round = 0; round <= maxRounds; round++) {
-    const stillPending: Load[] = [];
-    for (const load of pending) {
-      if (snapshot.txnVersion(load.work.appId) === load.work.version) superseded.push(load.work);
-      else stillPending.push(load);
-    }
-    pending = stillPending;
-    if (pending.length === 0) {
-      return {
-        table: {
-          table: table.name,
-          rowsWritten: 0,
-          filesLoaded: 0,
-          version: snapshot.version,
-          committed: false,
-        },
-        committed: [],
-        superseded,
-      };
-    }
-    const adds = pending.flatMap((l) => l.part.adds);
-    const rows = pending.reduce((n, l) => n + l.part.rows, 0);
-    const txn = new Transaction({
-      store: table.store,
-      readSnapshot: snapshot,
-      operation: 'WRITE',
-      operationParameters: { mode: 'Append', partitionBy: JSON.stringify(snapshot.partitionColumns) },
-      commitInfo: {
-        operationMetrics: {
-          numFiles: String(adds.length),
-          numOutputRows: String(rows),
-          numOutputBytes: String(adds.reduce((n, a) => n + a.size, 0)),
-        },
-        userMetadata: JSON.stringify({ batchLoad: pending.map((l) => l.work.file.path) }),
-      },
-    });
-    txn.addFiles(adds);
-    const now = ports.now();
-    for (const load of pending) txn.setTransaction(load.work.appId, load.work.version, now);
-    const result = await txn.commit(ports.commit ?? {});
-    if (result.kind === 'committed') {
-      await maybeCheckpoint(table.store, result.version, snapshot);
-      return {
-        table: {
-          table: table.name,
-          rowsWritten: rows,
-          filesLoaded: pending.length,
-          version: result.version,
-          committed: true,
-        },
-        committed: pending,
-        superseded,
-      };
-    }
-    if (result.conflict.kind !== 'ConcurrentTransaction') {
-      throw new BatchLoadError(
-        'CommitConflict',
-        `batch load into ${table.name} conflicted: ${result.conflict.detail}`,
-        {
-          table: table.name,
-          version: result.conflict.version,
-        },
-      );
-    }
-    snapshot = await loadSnapshot(table.store);
-  }
-  throw new BatchLoadError(
-    'CommitRetriesExhausted',
-    `gave up loading into ${table.name} after ${maxRounds + 1} conflicting rounds`,
-    { table: table.name },
-  );
 }

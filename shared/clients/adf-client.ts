@@ -9,14 +9,27 @@
  * outcome (5xx, timeout) it looks again before repeating the request. The lookup reads runs updated in
  * the last `dedupeWindowMs` (default 7 days) and is as fresh as ADF's run index.
  */
-import { z } from 'zod';
 import { requestJson, type JsonHttpOptions, type RetryPolicy } from './json-http.js';
-import { RemoteServiceError, parseResponse } from './remote-service-error.js';
+import {
+  ActivityRunsPage,
+  CreateRunResponse,
+  PipelineRunShape,
+  PipelineRunsPage,
+  describeArmError,
+  parse,
+  toActivity,
+  toRun,
+  type AdfActivityRun,
+  type AdfPipelineRun,
+  type AdfRunStatus,
+} from './adf-responses.js';
+import { RemoteServiceError } from './remote-service-error.js';
 import { ARM_SCOPE, BearerTokenCache, type TokenProvider } from './token-provider.js';
+
+export type { AdfActivityRun, AdfPipelineRun, AdfRunStatus } from './adf-responses.js';
 
 export const ADF_API_VERSION = '2018-06-01';
 
-export type AdfRunStatus = 'Queued' | 'InProgress' | 'Succeeded' | 'Failed' | 'Canceling' | 'Cancelled';
 export const ADF_TERMINAL_STATUSES: ReadonlySet<AdfRunStatus> = new Set(['Succeeded', 'Failed', 'Cancelled']);
 
 export interface AdfFactory {
@@ -49,27 +62,6 @@ export interface CreatedRun {
   runId: string;
   /** True when an existing run with the same dedupe value was returned. */
   reused: boolean;
-}
-
-export interface AdfPipelineRun {
-  runId: string;
-  pipelineName: string;
-  status: AdfRunStatus;
-  message: string;
-  parameters: Record<string, string>;
-  runStart?: string;
-  runEnd?: string;
-  durationInMs?: number;
-  lastUpdated?: string;
-}
-
-export interface AdfActivityRun {
-  activityName: string;
-  activityType: string;
-  status: string;
-  activityRunStart?: string;
-  activityRunEnd?: string;
-  error?: { errorCode?: string; message?: string; failureType?: string; target?: string };
 }
 
 export interface AdfFailure {
@@ -250,98 +242,6 @@ export class AdfClient {
 
 export function isTerminal(status: AdfRunStatus): boolean {
   return ADF_TERMINAL_STATUSES.has(status);
-}
-
-const CreateRunResponse = z.object({ runId: z.string().min(1) });
-
-const PipelineRunShape = z.object({
-  runId: z.string().min(1),
-  pipelineName: z.string().optional(),
-  status: z.enum(['Queued', 'InProgress', 'Succeeded', 'Failed', 'Canceling', 'Cancelled']),
-  message: z.string().nullish(),
-  parameters: z.record(z.string(), z.string()).nullish(),
-  runStart: z.string().nullish(),
-  runEnd: z.string().nullish(),
-  durationInMs: z.number().nullish(),
-  lastUpdated: z.string().nullish(),
-});
-
-const PipelineRunsPage = z.object({
-  value: z.array(PipelineRunShape),
-  continuationToken: z.string().nullish(),
-});
-
-const ActivityRunShape = z.object({
-  activityName: z.string(),
-  activityType: z.string().optional(),
-  status: z.string(),
-  activityRunStart: z.string().nullish(),
-  activityRunEnd: z.string().nullish(),
-  error: z
-    .object({
-      errorCode: z.string().nullish(),
-      message: z.string().nullish(),
-      failureType: z.string().nullish(),
-      target: z.string().nullish(),
-    })
-    .nullish(),
-});
-
-const ActivityRunsPage = z.object({
-  value: z.array(ActivityRunShape),
-  continuationToken: z.string().nullish(),
-});
-
-function toRun(r: z.infer<typeof PipelineRunShape>): AdfPipelineRun {
-  return {
-    runId: r.runId,
-    pipelineName: r.pipelineName ?? '',
-    status: r.status,
-    message: r.message ?? '',
-    parameters: r.parameters ?? {},
-    ...(r.runStart ? { runStart: r.runStart } : {}),
-    ...(r.runEnd ? { runEnd: r.runEnd } : {}),
-    ...(typeof r.durationInMs === 'number' ? { durationInMs: r.durationInMs } : {}),
-    ...(r.lastUpdated ? { lastUpdated: r.lastUpdated } : {}),
-  };
-}
-
-function toActivity(a: z.infer<typeof ActivityRunShape>): AdfActivityRun {
-  const e = a.error;
-  const error =
-    e && (e.errorCode || e.message)
-      ? {
-          ...(e.errorCode ? { errorCode: e.errorCode } : {}),
-          ...(e.message ? { message: e.message } : {}),
-          ...(e.failureType ? { failureType: e.failureType } : {}),
-          ...(e.target ? { target: e.target } : {}),
-        }
-      : undefined;
-  return {
-    activityName: a.activityName,
-    activityType: a.activityType ?? '',
-    status: a.status,
-    ...(a.activityRunStart ? { activityRunStart: a.activityRunStart } : {}),
-    ...(a.activityRunEnd ? { activityRunEnd: a.activityRunEnd } : {}),
-    ...(error ? { error } : {}),
-  };
-}
-
-/** ARM error bodies: `{ "error": { "code", "message" } }`. */
-function describeArmError(body: unknown): { code?: string; message?: string } {
-  const parsed = z
-    .object({ error: z.object({ code: z.string().optional(), message: z.string().optional() }) })
-    .safeParse(body);
-  if (parsed.success)
-    return {
-      ...(parsed.data.error.code ? { code: parsed.data.error.code } : {}),
-      ...(parsed.data.error.message ? { message: parsed.data.error.message } : {}),
-    };
-  return typeof body === 'string' && body ? { message: body.slice(0, 300) } : {};
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, operation: string): T {
-  return parseResponse('adf', schema, body, operation);
 }
 
 function enc(segment: string): string {
