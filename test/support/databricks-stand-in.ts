@@ -5,22 +5,12 @@
  * token returns the run it started. Runs go PENDING → RUNNING → TERMINATED as they are polled, per
  * job script; faults can be queued per operation.
  */
-import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import { bearerToken, HttpStandIn, matchRoute } from './http-stand-in.js';
+import type { Answer, Incoming, Routes, StandInFault } from './http-stand-in.js';
 
 export type DatabricksOperation = 'runNow' | 'getRun' | 'cancelRun';
 
-export interface DatabricksFault {
-  operation: DatabricksOperation;
-  status?: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  delayMs?: number;
-  /** Do the real work first, then answer with the fault (a lost response). */
-  afterProcessing?: boolean;
-}
+export type DatabricksFault = StandInFault<DatabricksOperation>;
 
 export interface JobScript {
   /** How runs of the job end: a result_state, 'INTERNAL_ERROR', 'SKIPPED', or 'never' (RUNNING forever). */
@@ -51,106 +41,42 @@ export interface DatabricksStandInOptions {
   jobs: Record<number, JobScript>;
 }
 
-export class DatabricksStandIn {
-  readonly requests: {
-    method: string;
-    path: string;
-    query: Record<string, string>;
-    authorization: string | undefined;
-    body: unknown;
-  }[] = [];
+export class DatabricksStandIn extends HttpStandIn<DatabricksOperation> {
   readonly runs = new Map<number, StandInRun>();
-  private readonly faults: DatabricksFault[] = [];
   private nextRunId = 1_084_349_472_736_400;
-  private server: http.Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  url = '';
 
-  constructor(private readonly options: DatabricksStandInOptions) {}
-
-  async start(): Promise<string> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
+  constructor(private readonly options: DatabricksStandInOptions) {
+    super({
+      contentType: 'application/json',
+      requestIdHeader: 'x-request-id',
+      malformed: refuse(400, 'MALFORMED_REQUEST', 'Could not parse request object.'),
+      faultBody: dbError('TEMPORARILY_UNAVAILABLE', 'injected fault'),
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
   }
 
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  protected operationOf(method: string, path: string): DatabricksOperation | undefined {
+    return matchRoute(ROUTES, method, path);
   }
 
-  fail(fault: DatabricksFault, times = 1): void {
-    for (let i = 0; i < times; i++) this.faults.push(fault);
+  protected admit(request: Incoming): DatabricksOperation | Answer {
+    const { method, url } = request;
+    const operation = this.operationOf(method, url.pathname);
+    if (!operation) return refuse(404, 'ENDPOINT_NOT_FOUND', `No API found for '${method} ${url.pathname}'`);
+    const token = bearerToken(request);
+    if (token === undefined || !this.options.tokens.includes(token))
+      return refuse(401, 'UNAUTHENTICATED', 'Invalid access token.');
+    return operation;
   }
 
-  count(operation: DatabricksOperation): number {
-    return this.requests.filter((r) => operationOf(r.method, r.path) === operation).length;
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://stand-in');
-    const text = await readBody(req);
-    let body: unknown;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      return reply(res, 400, dbError('MALFORMED_REQUEST', 'Could not parse request object.'));
-    }
-    const method = req.method ?? '';
-    this.requests.push({
-      method,
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      authorization: req.headers.authorization,
-      body,
-    });
-    const operation = operationOf(method, url.pathname);
-    if (!operation)
-      return reply(res, 404, dbError('ENDPOINT_NOT_FOUND', `No API found for '${method} ${url.pathname}'`));
-    const auth = req.headers.authorization ?? '';
-    if (!auth.startsWith('Bearer ') || !this.options.tokens.includes(auth.slice('Bearer '.length))) {
-      return reply(res, 401, dbError('UNAUTHENTICATED', 'Invalid access token.'));
-    }
-    const faultIndex = this.faults.findIndex((f) => f.operation === operation);
-    const fault = faultIndex >= 0 ? this.faults.splice(faultIndex, 1)[0] : undefined;
-    if (fault?.delayMs) await sleep(fault.delayMs);
-    if (fault && !fault.afterProcessing && fault.status !== undefined) {
-      return reply(
-        res,
-        fault.status,
-        fault.body ?? dbError('TEMPORARILY_UNAVAILABLE', 'injected fault'),
-        fault.headers,
-      );
-    }
-    const answer = this.route(operation, url, body);
-    if (fault?.afterProcessing && fault.status !== undefined)
-      return reply(
-        res,
-        fault.status,
-        fault.body ?? dbError('TEMPORARILY_UNAVAILABLE', 'injected fault'),
-        fault.headers,
-      );
-    reply(res, answer.status, answer.body);
-  }
-
-  private route(operation: DatabricksOperation, url: URL, body: unknown): { status: number; body: unknown } {
+  protected route(operation: DatabricksOperation, { url, body }: Incoming): Answer {
     const b = (body ?? {}) as Record<string, unknown>;
     switch (operation) {
       case 'runNow': {
         const jobId = b['job_id'];
         if (typeof jobId !== 'number' || !Number.isInteger(jobId))
-          return {
-            status: 400,
-            body: dbError('INVALID_PARAMETER_VALUE', 'job_id is required and must be an integer'),
-          };
+          return refuse(400, 'INVALID_PARAMETER_VALUE', 'job_id is required and must be an integer');
         const script = this.options.jobs[jobId];
-        if (!script)
-          return { status: 400, body: dbError('INVALID_PARAMETER_VALUE', `Job ${jobId} does not exist.`) };
+        if (!script) return refuse(400, 'INVALID_PARAMETER_VALUE', `Job ${jobId} does not exist.`);
         const params = b['job_parameters'] ?? {};
         if (
           typeof params !== 'object' ||
@@ -158,20 +84,15 @@ export class DatabricksStandIn {
           Array.isArray(params) ||
           Object.values(params).some((v) => typeof v !== 'string')
         ) {
-          return {
-            status: 400,
-            body: dbError('INVALID_PARAMETER_VALUE', 'job_parameters must be a map of string to string'),
-          };
+          return refuse(400, 'INVALID_PARAMETER_VALUE', 'job_parameters must be a map of string to string');
         }
         const token = b['idempotency_token'];
         if (token !== undefined && (typeof token !== 'string' || token.length > 64)) {
-          return {
-            status: 400,
-            body: dbError(
-              'INVALID_PARAMETER_VALUE',
-              'idempotency_token must be a string of at most 64 characters',
-            ),
-          };
+          return refuse(
+            400,
+            'INVALID_PARAMETER_VALUE',
+            'idempotency_token must be a string of at most 64 characters',
+          );
         }
         if (typeof token === 'string') {
           const existing = [...this.runs.values()].find((r) => r.token === token);
@@ -195,20 +116,17 @@ export class DatabricksStandIn {
       case 'getRun': {
         const raw = url.searchParams.get('run_id');
         if (raw === null || !/^\d+$/.test(raw))
-          return { status: 400, body: dbError('INVALID_PARAMETER_VALUE', 'run_id is required') };
+          return refuse(400, 'INVALID_PARAMETER_VALUE', 'run_id is required');
         const run = this.runs.get(Number(raw));
-        if (!run)
-          return { status: 400, body: dbError('INVALID_PARAMETER_VALUE', `Run ${raw} does not exist.`) };
+        if (!run) return refuse(400, 'INVALID_PARAMETER_VALUE', `Run ${raw} does not exist.`);
         this.advance(run);
         return { status: 200, body: this.runJson(run) };
       }
       case 'cancelRun': {
         const runId = b['run_id'];
-        if (typeof runId !== 'number')
-          return { status: 400, body: dbError('INVALID_PARAMETER_VALUE', 'run_id is required') };
+        if (typeof runId !== 'number') return refuse(400, 'INVALID_PARAMETER_VALUE', 'run_id is required');
         const run = this.runs.get(runId);
-        if (!run)
-          return { status: 400, body: dbError('INVALID_PARAMETER_VALUE', `Run ${runId} does not exist.`) };
+        if (!run) return refuse(400, 'INVALID_PARAMETER_VALUE', `Run ${runId} does not exist.`);
         if (!['TERMINATED', 'SKIPPED', 'INTERNAL_ERROR'].includes(run.lifeCycleState)) {
           run.cancelled = true;
           run.lifeCycleState = 'TERMINATING';
@@ -276,39 +194,16 @@ export class DatabricksStandIn {
   }
 }
 
-function operationOf(method: string, path: string): DatabricksOperation | undefined {
-  const m = /^\/api\/2\.[12]\/jobs\/(run-now|runs\/get|runs\/cancel)$/.exec(path);
-  if (!m) return undefined;
-  if (m[1] === 'run-now' && method === 'POST') return 'runNow';
-  if (m[1] === 'runs/get' && method === 'GET') return 'getRun';
-  if (m[1] === 'runs/cancel' && method === 'POST') return 'cancelRun';
-  return undefined;
-}
+const ROUTES: Routes<DatabricksOperation> = [
+  ['POST', /^\/api\/2\.[12]\/jobs\/run-now$/, 'runNow'],
+  ['GET', /^\/api\/2\.[12]\/jobs\/runs\/get$/, 'getRun'],
+  ['POST', /^\/api\/2\.[12]\/jobs\/runs\/cancel$/, 'cancelRun'],
+];
 
 function dbError(code: string, message: string): { error_code: string; message: string } {
   return { error_code: code, message };
 }
 
-function reply(
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': randomUUID(), ...headers });
-  res.end(body === undefined ? '' : JSON.stringify(body));
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (text += chunk));
-    req.on('end', () => resolve(text));
-    req.on('error', reject);
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function refuse(status: number, code: string, message: string): Answer {
+  return { status, body: dbError(code, message) };
 }
