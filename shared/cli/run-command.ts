@@ -44,7 +44,21 @@ Options:
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** The traffic `lakehouse run` streams: the two days before now, so nothing is "in the future". */
+const DAY_MS = 86_400_000;
+
+/**
+ * The last business day (YYYY-MM-DD) that has ended in every time zone at `nowMs`: day D is over
+ * everywhere once it is midnight at UTC−12, i.e. D+1 12:00 UTC. (The UTC date of yesterday is not: at
+ * 00:30 UTC it is still that day's evening in the Americas, and its receipts would be in the future.)
+ */
+export function lastClosedBusinessDay(nowMs: number): string {
+  return new Date(nowMs - DAY_MS - DAY_MS / 2).toISOString().slice(0, 10);
+}
+
+/**
+ * The traffic `lakehouse run` streams: the two business days up to `lastClosedBusinessDay`, so no
+ * receipt is "in the future" in any store's time zone, whatever the hour.
+ */
 export function runSimulationOptions(o: {
   seed: number;
   stores: number;
@@ -56,7 +70,7 @@ export function runSimulationOptions(o: {
     seed: o.seed,
     stores: o.stores,
     events: Math.max(1, Math.round(o.rate * (o.duration || 60))),
-    start: new Date(o.nowMs - 2 * 86_400_000).toISOString().slice(0, 10),
+    start: new Date(Date.parse(lastClosedBusinessDay(o.nowMs)) - DAY_MS).toISOString().slice(0, 10),
     days: 2,
     historyDays: Math.min(DEFAULT_SIMULATION.historyDays, 14),
   };
@@ -95,10 +109,10 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   const lake = ctx.openStore(lakeUrl);
 
   const now = Date.now();
-  const businessDate = new Date(now - 86_400_000).toISOString().slice(0, 10);
+  const businessDate = lastClosedBusinessDay(now);
   let sim: Simulation | undefined;
   if (!values['no-simulator']) {
-    // Traffic over the two days before now (so nothing is "in the future"), landing data for the batch load.
+    // Traffic over the two business days that have ended everywhere, landing data for the batch load.
     sim = simulatePosTraffic(runSimulationOptions({ seed, stores, rate, duration, nowMs: now }));
     await writeMasterData(landingDir, sim);
   }
