@@ -4,13 +4,13 @@
  */
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { handleDataDocsRequest } from '../shared/dq/data-docs-handler.js';
-import { maintenanceRuntime } from '../shared/maintenance/compose.js';
+import { lakeRuntime } from '../shared/storage/lake-runtime.js';
 
 export async function dataDocsHandler(request: HttpRequest): Promise<HttpResponseInit> {
   const runId = request.params.runId;
   const res = await handleDataDocsRequest(
     { method: request.method, path: runId ? `/api/dq/docs/${encodeURIComponent(runId)}` : '/api/dq/docs/' },
-    maintenanceRuntime().lake,
+    lakeRuntime().lake,
   );
   return { status: res.status, headers: res.headers, body: res.body };
 }

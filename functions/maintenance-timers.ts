@@ -5,7 +5,7 @@
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { loadSettings } from '../shared/config/config.js';
-import { maintenanceRuntime } from '../shared/maintenance/compose.js';
+import { lakeRuntime } from '../shared/storage/lake-runtime.js';
 import { ALL_TABLES, bronzeTables, goldTables } from '../shared/maintenance/maintenance-plan.js';
 import type { MaintenanceJob, TableMaintenance } from '../shared/maintenance/maintenance-plan.js';
 import { runMaintenance } from '../shared/maintenance/run-maintenance.js';
@@ -16,7 +16,7 @@ async function run(
   timer: Timer,
   context: InvocationContext,
 ): Promise<void> {
-  const { lake, settings } = maintenanceRuntime();
+  const { lake, settings } = lakeRuntime();
   if (timer.isPastDue) context.warn(`${context.functionName} is running late`);
   const result = await runMaintenance(lake, {
     job,
@@ -32,9 +32,9 @@ async function run(
 }
 
 export const compactBronzeHandler = (timer: Timer, context: InvocationContext) =>
-  run('compact', bronzeTables(maintenanceRuntime().settings.BRONZE_TARGET_FILE_SIZE_BYTES), timer, context);
+  run('compact', bronzeTables(lakeRuntime().settings.BRONZE_TARGET_FILE_SIZE_BYTES), timer, context);
 export const compactGoldHandler = (timer: Timer, context: InvocationContext) =>
-  run('compact', goldTables(maintenanceRuntime().settings.GOLD_TARGET_FILE_SIZE_BYTES), timer, context);
+  run('compact', goldTables(lakeRuntime().settings.GOLD_TARGET_FILE_SIZE_BYTES), timer, context);
 export const vacuumHandler = (timer: Timer, context: InvocationContext) =>
   run(
     'checkpoint-vacuum',

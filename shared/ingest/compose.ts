@@ -3,11 +3,10 @@
  * Function registrations and CLI commands call this instead of touching storage or config themselves.
  */
 import type { Settings } from '../config/config.js';
-import { loadSettings } from '../config/config.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
 import type { CommitOptions } from '../delta/transaction/transaction.js';
 import { prefixed } from '../delta/storage/prefixed-store.js';
-import { openLake } from '../storage/lake-store.js';
+import { lakeRuntime } from '../storage/lake-runtime.js';
 import { BRONZE_TABLE, QUARANTINE_TABLE } from './bronze-tables.js';
 import type { IngestLimits, LandPorts } from './land-batch.js';
 
@@ -48,11 +47,11 @@ export interface IngestRuntime {
 
 let runtime: IngestRuntime | undefined;
 
-/** The process-wide ingest runtime for function handlers, built on first use from the environment. */
+/** The process-wide ingest runtime for function handlers: landing ports on the app's lake. */
 export function ingestRuntime(): IngestRuntime {
   if (!runtime) {
-    const settings = loadSettings();
-    runtime = { settings, ports: landPorts(openLake(settings), settings) };
+    const { settings, lake } = lakeRuntime();
+    runtime = { settings, ports: landPorts(lake, settings) };
   }
   return runtime;
 }
