@@ -63,8 +63,11 @@ export async function loadSnapshot(store: ObjectStore, options: LoadOptions = {}
 /**
  * The latest snapshot, reached from `base` by replaying only the commits after it (no checkpoint
  * read) — what a writer that appends often wants after its own commit. Same result as
- * `loadSnapshot(base.store)`; falls back to it when the commits after `base` are not all there (a log
- * cleaned up past `base`), and returns `base` itself when nothing was committed since.
+ * `loadSnapshot(base.store)` (except that tombstones a checkpoint would have expired are kept); falls
+ * back to it when the commits after `base` are not all there (a log cleaned up past `base`) or when
+ * more than `MAX_REFRESHED_COMMITS` commits separate the result from its checkpoint, so a long-lived
+ * writer starts again from a checkpoint now and then and its tombstones stay bounded. Returns `base`
+ * itself when nothing was committed since.
  */
 export async function refreshSnapshot(base: Snapshot): Promise<Snapshot> {
   const baseState = replayStates.get(base);
@@ -80,6 +83,7 @@ export async function refreshSnapshot(base: Snapshot): Promise<Snapshot> {
     commits.push({ version: f.version, key: f.key });
   }
   if (commits.length === 0) return base;
+  if (base.segment.commits.length + commits.length > MAX_REFRESHED_COMMITS) return loadSnapshot(base.store);
   const state: ReplayState = {
     ...baseState,
     txns: new Map(baseState.txns),
@@ -93,6 +97,8 @@ export async function refreshSnapshot(base: Snapshot): Promise<Snapshot> {
   };
   return fromState(base.store, base.table, segment, state, false);
 }
+
+const MAX_REFRESHED_COMMITS = 100;
 
 /** Replay state behind each snapshot (kept so a refresh can continue from it; never mutated). */
 const replayStates = new WeakMap<Snapshot, ReplayState>();

@@ -199,6 +199,19 @@ describe('refreshSnapshot', () => {
     expect(await refreshSnapshot(refreshed)).toBe(refreshed);
   });
 
+  test('starts again from the checkpoint once 100 commits separate the result from it', async () => {
+    const store = await tableWithCommits(1, { 'delta.checkpointInterval': '50' });
+    let snap = await loadSnapshot(store);
+    for (let i = 0; i < 101; i++) {
+      await appendBatch(store, { id: [300n + BigInt(i)], store_id: ['Z'] });
+      snap = await refreshSnapshot(snap);
+    }
+    expect(snap.version).toBe(102);
+    expect(snap.segment.checkpointVersion).toBe(100);
+    expect(snap.segment.commits.length).toBeLessThanOrEqual(2);
+    expect(state(snap)).toEqual(state(await loadSnapshot(store)));
+  });
+
   test('falls back to a full load when commits after the base were cleaned up', async () => {
     const store = await tableWithCommits(3, { 'delta.checkpointInterval': '10' });
     const base = await loadSnapshot(store);
