@@ -16,13 +16,13 @@
 import type { CommitOptions } from '../delta/transaction/transaction.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
 import { appendExactlyOnce, openOrCreate } from './append-exactly-once.js';
+import { BRONZE_PER_ROW, bronzeRow, QUARANTINE_PER_ROW, quarantineRow, stringField } from './landing-rows.js';
 import { RowBuffer } from './row-buffer.js';
 import type { BatchMetadata, EventPosition } from './batch-metadata.js';
 import { BRONZE_SCHEMA, PARTITION_COLUMNS, QUARANTINE_SCHEMA, tableConfiguration } from './bronze-tables.js';
-import { decodeBody, type RawBody } from './decode-body.js';
+import { decodeBody } from './decode-body.js';
 import { IngestError } from './ingest-errors.js';
-import type { PosEventV1 } from './pos-event-schema.js';
-import type { ReasonCode, Rejection } from './reason-codes.js';
+import type { Rejection } from './reason-codes.js';
 import { microsToEpochDay } from './timestamp.js';
 import { DEFAULT_VALIDATION_LIMITS, validateEvent, type ValidationLimits } from './validate-event.js';
 
@@ -226,103 +226,4 @@ export async function landBatch(
     else replayed++;
   }
   return { received: events.length, landed, quarantined, replayed, outcomes, commits };
-}
-
-/** Per-event Bronze columns, in the order `bronzeRow` fills them; the rest are batch constants. */
-const BRONZE_PER_ROW = [
-  'event_id',
-  'event_type',
-  'schema_version',
-  'transaction_id',
-  'original_transaction_id',
-  'store_id',
-  'register_id',
-  'cashier_id',
-  'customer_id',
-  'occurred_at',
-  'currency',
-  'line_count',
-  'subtotal',
-  'tax',
-  'total',
-  'loyalty_points',
-  'eh_offset',
-  'eh_sequence_number',
-  'eh_enqueued_time',
-  'eh_partition_key',
-  'raw_payload',
-];
-
-function bronzeRow(e: PosEventV1, rawText: string, p: EventPosition | undefined): unknown[] {
-  return [
-    e.eventId,
-    e.eventType,
-    e.schemaVersion,
-    e.transactionId,
-    e.originalTransactionId ?? null,
-    e.storeId,
-    e.registerId,
-    e.cashierId,
-    e.customerId ?? null,
-    e.occurredAt,
-    e.currency,
-    e.lines.length,
-    e.subtotal,
-    e.tax,
-    e.total,
-    e.loyaltyPoints === undefined || e.loyaltyPoints === null ? null : BigInt(e.loyaltyPoints),
-    ...position(p),
-    rawText,
-  ];
-}
-
-const QUARANTINE_PER_ROW = [
-  'event_id',
-  'event_type',
-  'store_id',
-  'reason_code',
-  'reason_codes',
-  'reason_messages',
-  'raw_encoding',
-  'raw_truncated',
-  'eh_offset',
-  'eh_sequence_number',
-  'eh_enqueued_time',
-  'eh_partition_key',
-  'raw_body',
-];
-
-function quarantineRow(
-  reasons: Rejection[],
-  raw: RawBody,
-  body: Record<string, unknown> | undefined,
-  p: EventPosition | undefined,
-): unknown[] {
-  const codes: ReasonCode[] = reasons.map((r) => r.code);
-  return [
-    body ? stringField(body, 'eventId') : null,
-    body ? stringField(body, 'eventType') : null,
-    body ? stringField(body, 'storeId') : null,
-    codes[0] ?? 'body_not_json',
-    codes,
-    reasons.map((r) => r.message),
-    raw.encoding,
-    raw.truncated === true,
-    ...position(p),
-    raw.body,
-  ];
-}
-
-function position(p: EventPosition | undefined): unknown[] {
-  return [
-    p?.offset ?? null,
-    p?.sequenceNumber === undefined ? null : BigInt(p.sequenceNumber),
-    p?.enqueuedTimeMicros ?? null,
-    p?.partitionKey ?? null,
-  ];
-}
-
-function stringField(body: Record<string, unknown>, name: string): string | null {
-  const v = body[name];
-  return typeof v === 'string' ? v.slice(0, 256) : null;
 }

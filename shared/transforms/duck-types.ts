@@ -8,7 +8,7 @@ import {
   DuckDBTimestampTZValue,
   DuckDBTimestampValue,
 } from '@duckdb/node-api';
-import type { DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { DataType } from '../delta/protocol/schema.js';
 import { parseDecimal } from '../delta/protocol/schema.js';
 
@@ -77,4 +77,10 @@ export function quoteIdent(name: string): string {
 
 export function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Rows of a relation (table or view) on `conn`. */
+export async function countRows(conn: DuckDBConnection, relation: string): Promise<number> {
+  const reader = await conn.runAndReadAll(`SELECT count(*) FROM ${quoteIdent(relation)}`);
+  return Number(reader.getRows()[0]?.[0] ?? 0n);
 }

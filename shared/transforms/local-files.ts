@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Add } from '../delta/protocol/actions.js';
 import { resolveActionPath } from '../delta/protocol/paths.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
+import { mapLimit } from '../delta/map-limit.js';
 
 export interface FileLocator {
   /** Local paths of `adds` of the table at `tablePath` (relative to the lake root), in order. */
@@ -40,20 +41,14 @@ export function fileLocator(lakeRoot: string | undefined, downloadDir: string, c
       if (pending.length > 0) {
         const dir = join(downloadDir, tablePath.replace(/[^A-Za-z0-9_-]/g, '_'));
         await mkdir(dir, { recursive: true });
-        let next = 0;
-        const worker = async () => {
-          while (next < pending.length) {
-            const item = pending[next++];
-            if (!item) break;
-            const bytes = await table.get(item.key);
-            if (!bytes) throw new Error(`data file ${item.key} of ${tablePath} is missing`);
-            const path = join(dir, `${randomUUID()}.parquet`);
-            await writeFile(path, bytes);
-            downloaded.set(`${tablePath}/${item.key}`, path);
-            out[item.index] = path;
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
+        await mapLimit(pending, concurrency, async (item) => {
+          const bytes = await table.get(item.key);
+          if (!bytes) throw new Error(`data file ${item.key} of ${tablePath} is missing`);
+          const path = join(dir, `${randomUUID()}.parquet`);
+          await writeFile(path, bytes);
+          downloaded.set(`${tablePath}/${item.key}`, path);
+          out[item.index] = path;
+        });
       }
       return out;
     },

@@ -18,14 +18,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Add } from '../delta/protocol/actions.js';
-import { commitKey } from '../delta/protocol/log-path.js';
 import type { StructType } from '../delta/protocol/schema.js';
 import type { Snapshot } from '../delta/snapshot/snapshot.js';
-import { loadSnapshot } from '../delta/snapshot/snapshot.js';
 import { LocalFsStore } from '../delta/storage/local-fs-store.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
 import { prefixed } from '../delta/storage/prefixed-store.js';
-import { createTable } from '../delta/table.js';
 import { BRONZE_SCHEMA, BRONZE_TABLE } from '../ingest/bronze-tables.js';
 import {
   PRODUCTS_SCHEMA,
@@ -40,16 +37,18 @@ import { hmacPads } from './hmac-pads.js';
 import { fileLocator, type FileLocator } from './local-files.js';
 import { registerRelation } from './register-relation.js';
 import { readSql } from './sql-dir.js';
+import { countRows } from './duck-types.js';
 import { writeOutput } from './write-output.js';
 import {
+  openOutputTable,
   OUTPUT_TABLES,
   SILVER_QUARANTINE_TABLE,
   SILVER_TRANSACTIONS_SCHEMA,
-  type OutputTable,
 } from './transform-tables.js';
 import {
   filesAddedSince,
   INPUT_TABLES,
+  loadInputTable,
   watermarkOf,
   type InputTable,
   type TransformWatermark,
@@ -90,13 +89,6 @@ export interface RunTransformResult {
   restated: { storeDays: number; dates: string[] };
 }
 
-const INPUT_SCHEMAS: Record<InputTable, StructType> = {
-  [BRONZE_TABLE]: BRONZE_SCHEMA,
-  [STORES_TABLE]: STORES_SCHEMA,
-  [PRODUCTS_TABLE]: PRODUCTS_SCHEMA,
-  [SALES_HISTORY_TABLE]: SALES_HISTORY_SCHEMA,
-};
-
 export async function runTransform(input: RunTransformInput): Promise<RunTransformResult> {
   const nowMs = typeof input.now === 'number' ? input.now : input.now.getTime();
   const lakeRoot = input.lakeRoot ?? (input.lake instanceof LocalFsStore ? input.lake.root : undefined);
@@ -130,7 +122,7 @@ async function run(
 ): Promise<RunTransformResult> {
   const { lake } = input;
   const inputs = {} as Record<InputTable, Snapshot | undefined>;
-  await Promise.all(INPUT_TABLES.map(async (t) => (inputs[t] = await tryLoad(prefixed(lake, t)))));
+  await Promise.all(INPUT_TABLES.map(async (t) => (inputs[t] = await loadInputTable(prefixed(lake, t)))));
   const watermark = watermarkOf(inputs);
 
   // New files per input since the watermark; any input that cannot be diffed makes the run full.
@@ -145,7 +137,7 @@ async function run(
   if (full) for (const t of INPUT_TABLES) added[t] = inputs[t]?.files ?? [];
 
   const outputs = new Map<string, Snapshot>();
-  for (const table of OUTPUT_TABLES) outputs.set(table.name, await openOrCreate(lake, table));
+  for (const table of OUTPUT_TABLES) outputs.set(table.name, await openOutputTable(lake, table));
   const output = (name: string) => outputs.get(name) as Snapshot;
 
   const register = async (
@@ -200,13 +192,7 @@ async function run(
     SALES_HISTORY_SCHEMA,
     added[SALES_HISTORY_TABLE],
   );
-  await register(
-    'bronze_new',
-    BRONZE_TABLE,
-    inputs[BRONZE_TABLE],
-    INPUT_SCHEMAS[BRONZE_TABLE],
-    added[BRONZE_TABLE],
-  );
+  await register('bronze_new', BRONZE_TABLE, inputs[BRONZE_TABLE], BRONZE_SCHEMA, added[BRONZE_TABLE]);
   const silverTx = output('silver/transactions');
   await register(
     'silver_transactions_all',
@@ -302,24 +288,4 @@ async function run(
     quarantined: await countRows(conn, 'out_silver_quarantine'),
     restated: { storeDays, dates },
   };
-}
-
-async function tryLoad(store: ObjectStore): Promise<Snapshot | undefined> {
-  if (!(await store.head(commitKey(0)))) return undefined;
-  return loadSnapshot(store);
-}
-
-async function openOrCreate(lake: ObjectStore, table: OutputTable): Promise<Snapshot> {
-  const store = prefixed(lake, table.name);
-  const created = await createTable(store, {
-    schema: table.schema,
-    partitionColumns: table.partitionColumns,
-    name: table.name.replace('/', '_'),
-  });
-  return created.snapshot;
-}
-
-async function countRows(conn: DuckDBConnection, relation: string): Promise<number> {
-  const rows = (await conn.runAndReadAll(`SELECT count(*) FROM ${relation}`)).getRows();
-  return Number(rows[0]?.[0] ?? 0n);
 }

@@ -10,6 +10,10 @@
  */
 import { field, struct } from '../delta/protocol/schema.js';
 import type { StructType } from '../delta/protocol/schema.js';
+import type { Snapshot } from '../delta/snapshot/snapshot.js';
+import type { ObjectStore } from '../delta/storage/object-store.js';
+import { prefixed } from '../delta/storage/prefixed-store.js';
+import { createTable } from '../delta/table.js';
 
 const money = 'decimal(18,2)' as const;
 const qty = 'decimal(18,3)' as const;
@@ -229,3 +233,14 @@ export const OUTPUT_TABLES: readonly OutputTable[] = [
 ];
 
 export const SILVER_QUARANTINE_TABLE = 'silver/quarantine';
+
+/** An output table's latest snapshot, the table created (empty, with its schema) when absent. */
+export async function openOutputTable(lake: ObjectStore, table: OutputTable): Promise<Snapshot> {
+  const store = prefixed(lake, table.name);
+  const created = await createTable(store, {
+    schema: table.schema,
+    partitionColumns: table.partitionColumns,
+    name: table.name.replace('/', '_'),
+  });
+  return created.snapshot;
+}

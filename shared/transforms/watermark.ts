@@ -7,6 +7,8 @@ import type { Add } from '../delta/protocol/actions.js';
 import { canonicalPathKey } from '../delta/protocol/paths.js';
 import type { Snapshot } from '../delta/snapshot/snapshot.js';
 import { loadSnapshot } from '../delta/snapshot/snapshot.js';
+import { commitKey } from '../delta/protocol/log-path.js';
+import type { ObjectStore } from '../delta/storage/object-store.js';
 import { BRONZE_TABLE } from '../ingest/bronze-tables.js';
 import { PRODUCTS_TABLE, SALES_HISTORY_TABLE, STORES_TABLE } from '../batch-load/master-tables.js';
 
@@ -46,4 +48,10 @@ export async function filesAddedSince(
   // always read dataChange=false, and a compaction's output holds rows of files added since `since`.
   // Restating a store-day whose rows merely moved is redundant but harmless; missing one is not.
   return current.files.filter((a) => !known.has(canonicalPathKey(a.path)));
+}
+
+/** An input table's latest snapshot, or undefined while the table does not exist yet. */
+export async function loadInputTable(store: ObjectStore): Promise<Snapshot | undefined> {
+  if (!(await store.head(commitKey(0)))) return undefined;
+  return loadSnapshot(store);
 }

@@ -19,7 +19,8 @@ import { checkKey } from '../delta/storage/store-rules.js';
 import { commitFiles } from '../delta/table.js';
 import { statsToJson } from '../delta/write/stats.js';
 import { statsOfStaged, type StagedStats } from './staged-stats.js';
-import { quoteIdent, quoteLiteral } from './duck-types.js';
+import { countRows, quoteIdent, quoteLiteral } from './duck-types.js';
+import { mapLimit } from '../delta/map-limit.js';
 
 export interface PartitionRewrite {
   /** Partition values (as the log writes them) whose current files are replaced; 'all' = every file. */
@@ -143,19 +144,6 @@ export async function writeOutput(
 
 const PLACE_CONCURRENCY = 8;
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /**
  * Puts a staged file into the table under `key`; returns its size. When the table is a local directory
  * on the staging filesystem the file is moved, not copied, keeping LocalFsStore's invariant (visible
@@ -200,11 +188,6 @@ async function place(
   const bytes = await readFile(staged);
   await snapshot.store.put(key, bytes);
   return bytes.length;
-}
-
-async function countRows(conn: DuckDBConnection, relation: string): Promise<number> {
-  const reader = await conn.runAndReadAll(`SELECT count(*) FROM ${quoteIdent(relation)}`);
-  return Number(reader.getRows()[0]?.[0] ?? 0n);
 }
 
 interface StagedFile {

@@ -18,6 +18,7 @@ import { buildLogSegment } from './log-segment.js';
 import { applyActions, emptyReplayState, type ReplayState } from './log-replay.js';
 import { LOG_DIR, pad20, parseLogKey } from '../protocol/log-path.js';
 import { UnsupportedFeatureError } from '../errors.js';
+import { mapLimit } from '../map-limit.js';
 
 export interface Snapshot {
   readonly table: string;
@@ -205,17 +206,4 @@ function fromState(
   };
   replayStates.set(snapshot, state);
   return snapshot;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
