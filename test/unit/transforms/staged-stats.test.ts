@@ -1,0 +1,83 @@
+/**
+ * Delta stats of DuckDB-written files: the footer path (row-group statistics combined per file) must
+ * give exactly what reading the files back gives, for every column type the transforms write, with
+ * several row groups per file, nulls and all-null columns.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { StructType } from '../../../shared/delta/protocol/schema.js';
+import { footerStats, scannedStats } from '../../../shared/transforms/staged-stats.js';
+
+const field = (name: string, type: string) => ({ name, type, nullable: true, metadata: {} });
+const SCHEMA: StructType = {
+  type: 'struct',
+  fields: [
+    field('id', 'string'),
+    field('n_long', 'long'),
+    field('n_int', 'integer'),
+    field('amount', 'decimal(18,2)'),
+    field('units', 'decimal(18,3)'),
+    field('day', 'date'),
+    field('at', 'timestamp'),
+    field('flag', 'boolean'),
+    field('nothing', 'string'),
+  ],
+};
+
+let instance: DuckDBInstance;
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(':memory:');
+});
+afterAll(() => instance.closeSync());
+
+it('footer stats equal the stats of the rows read back (several row groups, nulls, all-null column)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'staged-stats-'));
+  const conn = await instance.connect();
+  // 300k rows in 2 files of 3 row groups each (DuckDB's default row group is 122,880 rows); the extreme
+  // values sit in different row groups so a wrong combination (first/last group only) shows.
+  await conn.run(`COPY (
+      SELECT printf('T%07d', (i * 7919) % 300000) AS id,
+             CASE WHEN i % 11 = 0 THEN NULL ELSE (i * 37) % 1000003 - 500000 END::BIGINT AS n_long,
+             (i % 977 - 400)::INTEGER AS n_int,
+             CAST(((i * 13) % 200001 - 100000) / 100 AS DECIMAL(18,2)) AS amount,
+             CASE WHEN i % 5 = 0 THEN NULL ELSE CAST(i / 1000 AS DECIMAL(18,3)) END AS units,
+             DATE '2026-01-01' + ((i * 31) % 400)::INTEGER AS day,
+             TIMESTAMPTZ '2026-03-29 00:59:59.999999+00' + to_microseconds((i * 104729) % 86400000000) AS at,
+             i % 3 = 0 AS flag,
+             NULL::VARCHAR AS nothing,
+             i % 2 AS part
+      FROM range(0, 600000) r(i)
+    ) TO '${dir}' (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (part))`);
+  const paths: string[] = [];
+  for (const sub of (await readdir(dir)).sort())
+    for (const name of await readdir(join(dir, sub))) paths.push(join(dir, sub, name));
+  expect(paths).toHaveLength(2);
+  const groups = await conn.runAndReadAll(
+    `SELECT count(DISTINCT row_group_id) FROM parquet_metadata('${paths[0]}')`,
+  );
+  expect(Number(groups.getRows()[0]?.[0])).toBeGreaterThanOrEqual(3);
+
+  const fromFooter = await footerStats(conn, paths, SCHEMA);
+  const readBack = await scannedStats(conn, paths, SCHEMA);
+  conn.closeSync();
+  expect(fromFooter).toBeDefined();
+  expect(fromFooter).toEqual(readBack);
+  expect(readBack[0]?.numRecords).toBe(300_000);
+  expect(readBack[0]?.nullCount).toMatchObject({ n_long: 27_273, nothing: 300_000, flag: 0 });
+});
+
+it('declines (undefined) when a column type has no usable footer statistics', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'staged-stats-'));
+  const conn = await instance.connect();
+  const path = join(dir, 'f.parquet');
+  await conn.run(`COPY (SELECT 1.5::DOUBLE AS ratio) TO '${path}' (FORMAT parquet)`);
+  const schema: StructType = { type: 'struct', fields: [field('ratio', 'double')] };
+  expect(await footerStats(conn, [path], schema)).toBeUndefined();
+  expect(await scannedStats(conn, [path], schema)).toEqual([
+    { numRecords: 1, minValues: { ratio: 1.5 }, maxValues: { ratio: 1.5 }, nullCount: { ratio: 0 } },
+  ]);
+  conn.closeSync();
+});
