@@ -136,8 +136,9 @@ async function run(
   }
   if (full) for (const t of INPUT_TABLES) added[t] = inputs[t]?.files ?? [];
 
-  const outputs = new Map<string, Snapshot>();
-  for (const table of OUTPUT_TABLES) outputs.set(table.name, await openOutputTable(lake, table));
+  const outputs = new Map<string, Snapshot>(
+    await Promise.all(OUTPUT_TABLES.map(async (t) => [t.name, await openOutputTable(lake, t)] as const)),
+  );
   const output = (name: string) => outputs.get(name) as Snapshot;
 
   const register = async (

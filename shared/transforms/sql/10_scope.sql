@@ -45,3 +45,13 @@ SELECT k.business_date,
 FROM scope k
 LEFT JOIN stores s ON s.store_id = k.store_id
 GROUP BY k.business_date;
+
+-- UTC extent of each store's restated days: Silver keeps only the Bronze rows inside it before
+-- placing them in local time (the semi-join on `scope` then keeps exactly the restated store-days).
+CREATE OR REPLACE TEMP TABLE scope_store_windows AS
+SELECT k.store_id,
+       min(timezone(coalesce(s.time_zone, 'UTC'), CAST(k.business_date AS TIMESTAMP))) AS utc_from,
+       max(timezone(coalesce(s.time_zone, 'UTC'), CAST(k.business_date + 1 AS TIMESTAMP))) AS utc_to
+FROM scope k
+LEFT JOIN stores s ON s.store_id = k.store_id
+GROUP BY k.store_id;

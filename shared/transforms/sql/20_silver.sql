@@ -10,6 +10,8 @@ WITH located AS (
          s.store_id IS NOT NULL AS store_known,
          local_time(b.occurred_at, s.time_zone) AS local_ts
   FROM bronze b
+  JOIN scope_store_windows w
+    ON w.store_id = b.store_id AND b.occurred_at >= w.utc_from AND b.occurred_at < w.utc_to
   LEFT JOIN stores s ON s.store_id = b.store_id
 )
 SELECT l.* EXCLUDE (local_ts),
@@ -32,6 +34,19 @@ QUALIFY row_number() OVER (
   PARTITION BY transaction_id
   ORDER BY occurred_at DESC, ingest_time DESC, eh_sequence_number DESC NULLS LAST, event_id DESC) = 1;
 
+-- Receipts whose lines and tenders Silver already holds exactly as their payload says (incremental runs
+-- only: `existing_*` are empty on a full run): Silver has the transaction from the same winning event,
+-- and no new event can change that (neither a new delivery of the event nor a new version of its
+-- transaction), and it is not a void (Silver keeps no void lines). Their lines and tenders are read
+-- back from Silver instead of parsing the payload again.
+CREATE OR REPLACE TEMP TABLE reused AS
+SELECT r.transaction_id
+FROM receipts r
+JOIN existing_silver_transactions s ON s.transaction_id = r.transaction_id AND s.event_id = r.event_id
+ANTI JOIN touched_transactions t ON t.transaction_id = r.transaction_id
+ANTI JOIN bronze_new n ON n.event_id = r.event_id
+WHERE s.event_type <> 'void';
+
 -- Lines and tenders from the payload. Money arrives as JSON numbers or decimal strings; both are read
 -- as text and cast to exact decimals (never through a float).
 CREATE OR REPLACE TEMP TABLE receipt_lines AS
@@ -40,6 +55,7 @@ WITH exploded AS (
          unnest(from_json(json_extract(r.raw_payload, '$.lines'),
            '[{"lineNo":"INTEGER","sku":"VARCHAR","quantity":"VARCHAR","unitPrice":"VARCHAR","discount":"VARCHAR","lineTotal":"VARCHAR"}]')) AS line
   FROM receipts r
+  ANTI JOIN reused u ON u.transaction_id = r.transaction_id
 )
 SELECT transaction_id,
        line.lineNo AS line_no,
@@ -48,19 +64,28 @@ SELECT transaction_id,
        CAST(line.unitPrice AS DECIMAL(18,2)) AS unit_price,
        CAST(coalesce(line.discount, '0') AS DECIMAL(18,2)) AS discount,
        CAST(line.lineTotal AS DECIMAL(18,2)) AS line_total
-FROM exploded;
+FROM exploded
+UNION ALL
+SELECT l.transaction_id, l.line_no, l.sku, l.quantity, l.unit_price, l.discount, l.line_total
+FROM existing_silver_sales_lines l
+SEMI JOIN reused u ON u.transaction_id = l.transaction_id;
 
 CREATE OR REPLACE TEMP TABLE receipt_tenders AS
 WITH parsed AS (
   SELECT r.transaction_id,
          from_json(json_extract(r.raw_payload, '$.tenders'), '[{"method":"VARCHAR","amount":"VARCHAR"}]') AS tenders
   FROM receipts r
+  ANTI JOIN reused u ON u.transaction_id = r.transaction_id
 )
 SELECT transaction_id,
        CAST(generate_subscripts(tenders, 1) AS INTEGER) AS tender_no,
        unnest(tenders).method AS method,
        CAST(unnest(tenders).amount AS DECIMAL(18,2)) AS amount
-FROM parsed;
+FROM parsed
+UNION ALL
+SELECT d.transaction_id, d.tender_no, d.method, d.amount
+FROM existing_silver_tenders d
+SEMI JOIN reused u ON u.transaction_id = d.transaction_id;
 
 -- Master data checks: an unknown store or SKU holds the whole receipt back.
 CREATE OR REPLACE TEMP TABLE unknown_skus AS

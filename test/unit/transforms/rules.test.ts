@@ -48,6 +48,32 @@ describe('dedupe', () => {
       { store_id: 'S1', business_hour: 10, transactions: 3, net_sales: '8.00', units_sold: '4.000' },
     ]);
   });
+
+  it('re-reads a receipt whose winning delivery changed since the last run (a skewed clock ingests it "earlier")', async () => {
+    const lake = await tempLake();
+    await standardMaster(lake);
+    const eventId = '00000000-0000-4000-8000-0000000000e1';
+    await landReceipts(lake, [
+      { eventId, txn: 'T1', at: '2026-11-16T15:00:00Z', lines: [['A', 1, 100]], ingestAt: '2026-11-16T15:05:00Z' },
+      { txn: 'T2', at: '2026-11-16T15:10:00Z', lines: [['B', 1, 300]], tenders: [['cash', 300]] },
+    ]);
+    const first = await run(lake);
+    // the same event id with other lines and tenders, stamped before the first delivery: it wins now
+    await landReceipts(lake, [
+      { eventId, txn: 'T1', at: '2026-11-16T15:00:00Z', lines: [['B', 2, 100]], tenders: [['cash', 200]], ingestAt: '2026-11-16T15:04:00Z' },
+    ]);
+    const second = await run(lake, first.watermark);
+    expect(second.mode).toBe('incremental');
+    expect(await tableObjects(lake, 'silver/sales_lines', ['transaction_id', 'sku', 'quantity', 'line_total'])).toEqual([
+      { transaction_id: 'T1', sku: 'B', quantity: '2.000', line_total: '2.00' },
+      { transaction_id: 'T2', sku: 'B', quantity: '1.000', line_total: '3.00' },
+    ]);
+    expect(await tableObjects(lake, 'silver/tenders', ['transaction_id', 'method', 'amount'])).toEqual([
+      { transaction_id: 'T1', method: 'cash', amount: '2.00' },
+      { transaction_id: 'T2', method: 'cash', amount: '3.00' },
+    ]);
+    await expectSameAsFullRun(lake);
+  });
 });
 
 describe('voids and refunds', () => {
@@ -132,6 +158,25 @@ describe('voids and refunds', () => {
       { transaction_id: 'T4', original_found: false, original_business_date: null, is_voided: false, voided_by_transaction_id: null },
       { transaction_id: 'T5', original_found: false, original_business_date: null, is_voided: false, voided_by_transaction_id: null },
       { transaction_id: 'V3', original_found: true, original_business_date: '2026-11-17', is_voided: false, voided_by_transaction_id: null },
+    ]);
+    await expectSameAsFullRun(lake);
+  });
+
+  it('keeps the units of a void receipt when an unrelated late event restates its day (void lines are not in Silver)', async () => {
+    const lake = await tempLake();
+    await standardMaster(lake);
+    await landReceipts(lake, [
+      { txn: 'T1', at: '2026-11-16T15:00:00Z', lines: [['A', 3, 100]] },
+      { txn: 'V1', type: 'void', original: 'T1', at: '2026-11-16T15:01:00Z', lines: [['A', 3, 100]] },
+    ]);
+    const first = await run(lake);
+    await landReceipts(lake, [{ txn: 'T2', at: '2026-11-16T17:00:00Z', lines: [['B', 1, 100]], ingestAt: '2026-11-17T09:00:00Z' }]);
+    const second = await run(lake, first.watermark);
+    expect(second.restated).toEqual({ storeDays: 1, dates: ['2026-11-16'] });
+    expect(await tableObjects(lake, 'silver/transactions', ['transaction_id', 'event_type', 'units', 'gross_amount', 'is_voided'])).toEqual([
+      { transaction_id: 'T1', event_type: 'sale', units: '3.000', gross_amount: '3.00', is_voided: true },
+      { transaction_id: 'T2', event_type: 'sale', units: '1.000', gross_amount: '1.00', is_voided: false },
+      { transaction_id: 'V1', event_type: 'void', units: '3.000', gross_amount: '3.00', is_voided: false },
     ]);
     await expectSameAsFullRun(lake);
   });

@@ -8,10 +8,10 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { StructType } from '../../../shared/delta/protocol/schema.js';
+import type { DataType, StructField, StructType } from '../../../shared/delta/protocol/schema.js';
 import { footerStats, scannedStats } from '../../../shared/transforms/staged-stats.js';
 
-const field = (name: string, type: string) => ({ name, type, nullable: true, metadata: {} });
+const field = (name: string, type: DataType): StructField => ({ name, type, nullable: true, metadata: {} });
 const SCHEMA: StructType = {
   type: 'struct',
   fields: [
