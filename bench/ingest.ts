@@ -5,8 +5,9 @@
  *
  * Part 1, per batch size (simulator events, valid, as JSON text lines — what `lakehouse ingest` and
  * HTTP hand over; the Event Hub path gets host-parsed objects and skips JSON.parse):
- * - ours:   landBatch = decode + zod validation + Bronze columns + snappy Parquet + one Delta commit
- *           with txn on a local folder (fsync'd data file and commit, snapshot load included);
+ * - ours:   landBatch = single-pass scan of each text (scan-event.ts; JSON.parse + validation only
+ *           for what it leaves) + Bronze columns + snappy Parquet + one Delta commit with txn on a
+ *           local folder (fsync'd data file and commit, snapshot load included);
  * - duckdb: COPY (SELECT … FROM read_json(<batch>.ndjson, columns={typed key columns, lines and
  *           tenders as JSON})) TO parquet (snappy) — no validation, no commit, file already on disk.
  * events/s/core = events / CPU seconds of the process (user+system, so DuckDB's threads count too).

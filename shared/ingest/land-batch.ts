@@ -1,5 +1,7 @@
 /**
- * The landing use case: decode → validate → split → Parquet → one Delta commit per table.
+ * The landing use case: decode → validate → split → Parquet → one Delta commit per table. A text body
+ * goes through the single-pass scanner first (scan-event.ts), which lands the common case with the
+ * row the full decode + validation would build; whatever it does not take goes through those.
  *
  * Guarantees (DESIGN.md "Ingest"):
  * - Every delivered event ends in exactly one of `bronze/pos_events` (valid) or
@@ -16,13 +18,21 @@
 import type { CommitOptions } from '../delta/transaction/transaction.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
 import { appendExactlyOnce, openOrCreate } from './append-exactly-once.js';
-import { BRONZE_PER_ROW, bronzeRow, QUARANTINE_PER_ROW, quarantineRow, stringField } from './landing-rows.js';
+import {
+  BRONZE_PER_ROW,
+  bronzeRow,
+  QUARANTINE_PER_ROW,
+  quarantineRow,
+  scannedBronzeRow,
+  stringField,
+} from './landing-rows.js';
 import { RowBuffer } from './row-buffer.js';
 import type { BatchMetadata, EventPosition } from './batch-metadata.js';
 import { BRONZE_SCHEMA, PARTITION_COLUMNS, QUARANTINE_SCHEMA, tableConfiguration } from './bronze-tables.js';
 import { decodeBody } from './decode-body.js';
 import { IngestError } from './ingest-errors.js';
 import type { Rejection } from './reason-codes.js';
+import { scanEvent } from './scan-event.js';
 import { microsToEpochDay } from './timestamp.js';
 import { DEFAULT_VALIDATION_LIMITS, validateEvent, type ValidationLimits } from './validate-event.js';
 
@@ -118,7 +128,7 @@ export async function landBatch(
     ingest_time: ingestMicros,
     ingest_date: microsToEpochDay(ingestMicros),
   };
-  const valid = new RowBuffer(BRONZE_SCHEMA, BRONZE_PER_ROW, constants);
+  const valid = new RowBuffer(BRONZE_SCHEMA, BRONZE_PER_ROW, constants, events.length);
   const validIndex: number[] = [];
   const invalid = new RowBuffer(QUARANTINE_SCHEMA, QUARANTINE_PER_ROW, constants);
   const invalidIndex: number[] = [];
@@ -133,18 +143,27 @@ export async function landBatch(
       outcomes[i] = { index: i, status: 'replayed' };
       continue;
     }
-    const decoded = decodeBody(events[i], limits.maxEventBytes);
+    const body = events[i];
+    const reference = position?.enqueuedTimeMicros ?? ingestMicros;
+    // Text bodies: the single-pass scanner lands the common case; anything else takes the full path.
+    const scanned =
+      typeof body === 'string'
+        ? scanEvent(body, limits.maxEventBytes, reference, limits.validation)
+        : undefined;
+    if (scanned) {
+      valid.push(seq, scannedBronzeRow(scanned, position));
+      validIndex.push(i);
+      outcomes[i] = { index: i, status: 'landed', eventId: scanned.eventId };
+      continue;
+    }
+    const decoded = decodeBody(body, limits.maxEventBytes);
     if (!decoded.ok) {
       invalid.push(seq, quarantineRow([decoded.rejection], decoded.raw, undefined, position));
       invalidIndex.push(i);
       outcomes[i] = { index: i, status: 'quarantined', eventId: null, reasons: [decoded.rejection] };
       continue;
     }
-    const result = validateEvent(
-      decoded.value,
-      position?.enqueuedTimeMicros ?? ingestMicros,
-      limits.validation,
-    );
+    const result = validateEvent(decoded.value, reference, limits.validation);
     if (result.ok) {
       valid.push(seq, bronzeRow(result.event, decoded.rawText, position));
       validIndex.push(i);

@@ -8,6 +8,7 @@ import type { EventPosition } from './batch-metadata.js';
 import type { RawBody } from './decode-body.js';
 import type { PosEventV1 } from './pos-event-schema.js';
 import type { ReasonCode, Rejection } from './reason-codes.js';
+import type { ScannedEvent } from './scan-event.js';
 
 /** Per-event Bronze columns, in the order `bronzeRow` fills them; the rest are batch constants. */
 export const BRONZE_PER_ROW = [
@@ -54,6 +55,30 @@ export function bronzeRow(e: PosEventV1, rawText: string, p: EventPosition | und
     e.loyaltyPoints === undefined || e.loyaltyPoints === null ? null : BigInt(e.loyaltyPoints),
     ...position(p),
     rawText,
+  ];
+}
+
+/** The row `bronzeRow` builds for the same event, from the single-pass scanner's values. */
+export function scannedBronzeRow(s: ScannedEvent, p: EventPosition | undefined): unknown[] {
+  return [
+    s.eventId,
+    s.eventType,
+    1,
+    s.transactionId,
+    s.originalTransactionId,
+    s.storeId,
+    s.registerId,
+    s.cashierId,
+    s.customerId,
+    BigInt(s.occurredAtMicros),
+    s.currency,
+    s.lineCount,
+    BigInt(s.subtotalCents),
+    BigInt(s.taxCents),
+    BigInt(s.totalCents),
+    s.loyaltyPoints === null ? null : BigInt(s.loyaltyPoints),
+    ...position(p),
+    s.rawText,
   ];
 }
 
