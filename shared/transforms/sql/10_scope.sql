@@ -6,7 +6,7 @@
 --      voids or refunds (original id), or that refund/void one of them,
 --   4. sales history rows added since the watermark.
 CREATE OR REPLACE TEMP TABLE new_events AS
-SELECT n.transaction_id, n.original_transaction_id, n.store_id,
+SELECT n.event_id, n.transaction_id, n.original_transaction_id, n.store_id,
        CAST(local_time(n.occurred_at, s.time_zone) AS DATE) AS business_date
 FROM bronze_new n
 LEFT JOIN stores s ON s.store_id = n.store_id;
@@ -37,21 +37,23 @@ SELECT DISTINCT store_id, business_date FROM (
   SELECT store_id, business_date FROM history_new
 );
 
--- UTC extent of each restated business date over the stores concerned (DST days are 23 or 25 hours).
-CREATE OR REPLACE TEMP TABLE scope_windows AS
-SELECT k.business_date,
-       min(timezone(coalesce(s.time_zone, 'UTC'), CAST(k.business_date AS TIMESTAMP))) AS utc_from,
-       max(timezone(coalesce(s.time_zone, 'UTC'), CAST(k.business_date + 1 AS TIMESTAMP))) AS utc_to
+-- UTC extent of each restated store-day (DST days are 23 or 25 hours), then per business date over
+-- the stores concerned (for file pruning) and per store over its restated days (Silver keeps only the
+-- Bronze rows inside it before placing them in local time; the semi-join on `scope` then keeps
+-- exactly the restated store-days).
+CREATE OR REPLACE TEMP TABLE scope_day_windows AS
+SELECT k.store_id, k.business_date,
+       timezone(coalesce(s.time_zone, 'UTC'), CAST(k.business_date AS TIMESTAMP)) AS utc_from,
+       timezone(coalesce(s.time_zone, 'UTC'), CAST(k.business_date + 1 AS TIMESTAMP)) AS utc_to
 FROM scope k
-LEFT JOIN stores s ON s.store_id = k.store_id
-GROUP BY k.business_date;
+LEFT JOIN stores s ON s.store_id = k.store_id;
 
--- UTC extent of each store's restated days: Silver keeps only the Bronze rows inside it before
--- placing them in local time (the semi-join on `scope` then keeps exactly the restated store-days).
+CREATE OR REPLACE TEMP TABLE scope_windows AS
+SELECT business_date, min(utc_from) AS utc_from, max(utc_to) AS utc_to
+FROM scope_day_windows
+GROUP BY business_date;
+
 CREATE OR REPLACE TEMP TABLE scope_store_windows AS
-SELECT k.store_id,
-       min(timezone(coalesce(s.time_zone, 'UTC'), CAST(k.business_date AS TIMESTAMP))) AS utc_from,
-       max(timezone(coalesce(s.time_zone, 'UTC'), CAST(k.business_date + 1 AS TIMESTAMP))) AS utc_to
-FROM scope k
-LEFT JOIN stores s ON s.store_id = k.store_id
-GROUP BY k.store_id;
+SELECT store_id, min(utc_from) AS utc_from, max(utc_to) AS utc_to
+FROM scope_day_windows
+GROUP BY store_id;

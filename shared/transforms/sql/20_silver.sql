@@ -44,7 +44,7 @@ SELECT r.transaction_id
 FROM receipts r
 JOIN existing_silver_transactions s ON s.transaction_id = r.transaction_id AND s.event_id = r.event_id
 ANTI JOIN touched_transactions t ON t.transaction_id = r.transaction_id
-ANTI JOIN bronze_new n ON n.event_id = r.event_id
+ANTI JOIN new_events n ON n.event_id = r.event_id
 WHERE s.event_type <> 'void';
 
 -- Lines and tenders from the payload. Money arrives as JSON numbers or decimal strings; both are read
