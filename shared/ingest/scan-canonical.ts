@@ -13,7 +13,8 @@
  * null, discount absent or an amount; trailing whitespace. No key can repeat and none is unknown,
  * as each is spelt out in its place.
  */
-import { fail, JsonCursor, moneyDigits } from './scan-cursor.js';
+import { JsonCursor } from './scan-cursor.js';
+import { fail, moneyDigits } from './scan-digits.js';
 import { instantMicros } from './scan-instant.js';
 import { beginEvent, checkEvent, checkLine, knownCurrency, type ScannedEvent } from './scan-rules.js';
 import type { PosEventV1 } from './pos-event-schema.js';

@@ -12,7 +12,8 @@
  * null, any rule failure (property tests in test/unit/ingest check this for each tier). Keys the
  * contract does not know are skipped (checked to be valid JSON), as the schema strips them.
  */
-import { fail, JsonCursor } from './scan-cursor.js';
+import { JsonCursor } from './scan-cursor.js';
+import { fail } from './scan-digits.js';
 import { scanCanonical } from './scan-canonical.js';
 import { instantMicros } from './scan-instant.js';
 import { beginEvent, checkEvent, checkLine, knownCurrency, type ScannedEvent } from './scan-rules.js';

@@ -4,7 +4,7 @@
  * throws the scanner's FALLBACK for anything it does not take: what timestamp.ts rejects, years before
  * 100 (Date.UTC maps 0–99 to the 1900s) and instants whose microseconds are not safe integers.
  */
-import { fail } from './scan-cursor.js';
+import { fail } from './scan-digits.js';
 
 const ZERO = 0x30;
 const DASH = 0x2d;

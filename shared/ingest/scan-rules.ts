@@ -10,7 +10,7 @@
 import { Buffer } from 'node:buffer';
 import type { PosEventV1 } from './pos-event-schema.js';
 import { CURRENCIES, MAX_LINE_NO } from './pos-event-schema.js';
-import { fail, MAX_CENTS } from './scan-cursor.js';
+import { fail, MAX_CENTS } from './scan-digits.js';
 import type { ValidationLimits } from './validate-event.js';
 
 /** What bronzeRow reads of a valid event, with money in cents and occurredAt in microseconds. */
