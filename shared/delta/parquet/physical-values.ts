@@ -20,6 +20,7 @@ import {
   scratchInt32,
   scratchUint8,
 } from './typed-scratch.js';
+import { toDecimal32, toDecimalFixed } from './decimal-values.js';
 
 export type PhysicalValues =
   | { kind: 'boolean'; data: Uint8Array }
@@ -142,32 +143,6 @@ function toInt32(
   return { values: { kind: 'int32', data }, min: int32Bytes(min), max: int32Bytes(max) };
 }
 
-function toDecimal32(
-  leaf: LeafColumn,
-  values: ArrayLike<unknown>,
-  offset: number,
-  n: number,
-): PhysicalColumn {
-  const bound = 10n ** BigInt(leaf.precision) - 1n;
-  const data = scratchInt32('values', n);
-  for (let i = 0; i < n; i++) {
-    const v = values[offset + i];
-    if (typeof v !== 'bigint' || v > bound || v < -bound) {
-      throw badValue(leaf, v, `a bigint unscaled decimal(${leaf.precision},${leaf.scale})`);
-    }
-    data[i] = Number(v);
-  }
-  if (n === 0) return { values: { kind: 'int32', data } };
-  let min = data[0] as number;
-  let max = min;
-  for (let i = 1; i < n; i++) {
-    const v = data[i] as number;
-    if (v < min) min = v;
-    else if (v > max) max = v;
-  }
-  return { values: { kind: 'int32', data }, min: int32Bytes(min), max: int32Bytes(max) };
-}
-
 function toInt64(
   leaf: LeafColumn,
   values: ArrayLike<unknown>,
@@ -207,47 +182,6 @@ function toInt64(
   }
   if (min < lo || max > hi) throw badValue(leaf, min < lo ? min : max, `a bigint in [${lo}, ${hi}]`);
   return { values: { kind: 'int64', data }, min: int64Bytes(min), max: int64Bytes(max) };
-}
-
-function toDecimalFixed(
-  leaf: LeafColumn,
-  values: ArrayLike<unknown>,
-  offset: number,
-  n: number,
-): PhysicalColumn {
-  const width = leaf.typeLength;
-  const bound = 10n ** BigInt(leaf.precision) - 1n;
-  const data = scratchUint8('values', n * width);
-  const tmp = new DataView(new ArrayBuffer(16));
-  const tmpBytes = new Uint8Array(tmp.buffer);
-  let min = 0n;
-  let max = 0n;
-  for (let i = 0; i < n; i++) {
-    const v = values[offset + i];
-    if (typeof v !== 'bigint' || v > bound || v < -bound) {
-      throw badValue(leaf, v, `a bigint unscaled decimal(${leaf.precision},${leaf.scale})`);
-    }
-    if (i === 0 || v < min) min = v;
-    if (i === 0 || v > max) max = v;
-    writeFixed(v, tmp);
-    data.set(tmpBytes.subarray(16 - width), i * width);
-  }
-  const out: PhysicalColumn = { values: { kind: 'fixed', data, width } };
-  if (n > 0) {
-    writeFixed(min, tmp);
-    out.min = tmpBytes.slice(16 - width);
-    writeFixed(max, tmp);
-    out.max = tmpBytes.slice(16 - width);
-  }
-  return out;
-}
-
-/** Big-endian 128-bit two's complement of v into the 16-byte `tmp`. */
-function writeFixed(v: bigint, tmp: DataView): void {
-  // |v| < 10^38 < 2^127, so 128-bit two's complement is exact and its low `width` bytes are the
-  // minimal encoding chosen by decimalByteWidth (sign bits above them are redundant).
-  tmp.setBigInt64(0, BigInt.asIntN(64, v >> 64n), false);
-  tmp.setBigUint64(8, BigInt.asUintN(64, v), false);
 }
 
 function toFloat(leaf: LeafColumn, values: ArrayLike<unknown>, offset: number, n: number): PhysicalColumn {
@@ -320,7 +254,7 @@ function floatMinMax(data: Float32Array | Float64Array, n: number): [number, num
   return [min, max];
 }
 
-function int32Bytes(v: number): Uint8Array {
+export function int32Bytes(v: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setInt32(0, v, true);
   return b;
