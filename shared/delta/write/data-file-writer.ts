@@ -114,6 +114,26 @@ function groupByPartition(
     if (!f) throw new DeltaError('InvalidArgument', `partition column ${c} is not in the schema`);
     return f.type;
   });
+  const [only] = partitionColumns;
+  if (partitionColumns.length === 1 && only !== undefined) {
+    // One partition column (the common case: a date): serialize each distinct value once.
+    const column = batch[only];
+    const type = types[0] ?? 'string';
+    const byValue = new Map<unknown, { values: Record<string, string | null>; rows: number[] }>();
+    const bySerialized = new Map<string | null, { values: Record<string, string | null>; rows: number[] }>();
+    for (let i = 0; i < numRows; i++) {
+      const raw = column?.[i] ?? null;
+      let g = byValue.get(raw);
+      if (!g) {
+        const serialized = serializePartitionValue(raw, type);
+        g = bySerialized.get(serialized);
+        if (!g) bySerialized.set(serialized, (g = { values: { [only]: serialized }, rows: [] }));
+        byValue.set(raw, g);
+      }
+      g.rows.push(i);
+    }
+    return [...bySerialized.values()];
+  }
   const groups = new Map<string, { values: Record<string, string | null>; rows: number[] }>();
   for (let i = 0; i < numRows; i++) {
     const values: Record<string, string | null> = {};

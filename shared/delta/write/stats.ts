@@ -72,11 +72,11 @@ function collectField(
   }
   if (budget.left <= 0) return;
   budget.left--;
-  let nullCount = 0;
-  for (const v of values) if (v === null || v === undefined) nullCount++;
-  nulls[f.name] = nullCount;
+  nulls[f.name] = countNulls(values);
   if (typeof type !== 'string' || !hasMinMax(type)) return;
-  const range = minMax(values, type);
+  const range = ArrayBuffer.isView(values)
+    ? typedMinMax(values as unknown as TypedColumn)
+    : minMax(values, type);
   if (!range) return;
   mins[f.name] = formatStat(range.min, type, 'min');
   maxs[f.name] = formatStat(range.max, type, 'max');
@@ -86,12 +86,70 @@ function hasMinMax(type: string): boolean {
   return type !== 'boolean' && type !== 'binary';
 }
 
+/** Typed arrays the writer accepts for flat non-null columns (RowBuffer hands BigInt64Arrays). */
+type TypedColumn = BigInt64Array | Int32Array | Float64Array;
+
+function countNulls(values: readonly unknown[]): number {
+  if (ArrayBuffer.isView(values)) return 0;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === null || values[i] === undefined) n++;
+  return n;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Min and max of a typed column by index, without materialising a bigint per element: int64 values
+ * are compared as (signed high word, unsigned low word) pairs through an Int32Array view.
+ */
+function typedMinMax(values: TypedColumn): { min: unknown; max: unknown } | undefined {
+  const n = values.length;
+  if (n === 0) return undefined;
+  if (values instanceof BigInt64Array) {
+    if (!LITTLE_ENDIAN) return minMax(Array.from(values), 'long');
+    const words = new Int32Array(values.buffer, values.byteOffset, n * 2);
+    let minI = 0;
+    let maxI = 0;
+    let minHi = words[1] as number;
+    let minLo = (words[0] as number) >>> 0;
+    let maxHi = minHi;
+    let maxLo = minLo;
+    for (let i = 1; i < n; i++) {
+      const hi = words[2 * i + 1] as number;
+      const lo = (words[2 * i] as number) >>> 0;
+      if (hi < minHi || (hi === minHi && lo < minLo)) {
+        minI = i;
+        minHi = hi;
+        minLo = lo;
+      }
+      if (hi > maxHi || (hi === maxHi && lo > maxLo)) {
+        maxI = i;
+        maxHi = hi;
+        maxLo = lo;
+      }
+    }
+    return { min: values[minI], max: values[maxI] };
+  }
+  let min = Infinity;
+  let max = -Infinity;
+  let seen = false;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    if (v !== v) continue; // NaN: Spark excludes it from min/max
+    seen = true;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return seen ? { min, max } : undefined;
+}
+
 function minMax(values: readonly unknown[], type: string): { min: unknown; max: unknown } | undefined {
   let min: unknown;
   let max: unknown;
   let seen = false;
   const isFloat = type === 'float' || type === 'double';
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (v === null || v === undefined) continue;
     if (isFloat && Number.isNaN(v)) continue; // Spark excludes NaN from min/max
     if (!seen) {
@@ -101,7 +159,7 @@ function minMax(values: readonly unknown[], type: string): { min: unknown; max: 
       continue;
     }
     if (compare(v, min) < 0) min = v;
-    if (compare(v, max) > 0) max = v;
+    else if (compare(v, max) > 0) max = v;
   }
   return seen ? { min, max } : undefined;
 }
@@ -111,15 +169,22 @@ function compare(a: unknown, b: unknown): number {
   return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
 
-/** Code-point order equals UTF-8 byte order, which is how Spark compares strings. */
-function compareUtf8(a: string, b: string): number {
+/**
+ * Code-point order (= UTF-8 byte order, how Spark compares strings), by UTF-16 code units: at the
+ * first differing unit, order by unit unless exactly one is a surrogate — that one starts a
+ * supplementary code point, which sorts above every BMP character.
+ */
+export function compareUtf8(a: string, b: string): number {
   if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i) ?? 0;
-    const cb = b.codePointAt(i) ?? 0;
-    if (ca !== cb) return ca - cb;
-    if (ca > 0xffff) i++;
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    const sa = ca >= 0xd800 && ca <= 0xdfff;
+    const sb = cb >= 0xd800 && cb <= 0xdfff;
+    if (sa !== sb) return sa ? 1 : -1;
+    return ca - cb;
   }
   return a.length - b.length;
 }
