@@ -5,8 +5,6 @@
  * for an incremental run after more events land. Spark reads the Bronze our ingest wrote; we read the
  * Silver/Gold Spark wrote. Fails (never skips) when the Python venv or Java is missing.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSnapshot } from '../../shared/delta/snapshot/snapshot.js';
 import { LocalFsStore } from '../../shared/delta/storage/local-fs-store.js';
@@ -15,28 +13,8 @@ import { simulatePosTraffic } from '../../shared/ingest/simulator/pos-traffic.js
 import { landSimulatedEvents, loadSimulatedHistory, loadSimulatedProducts, loadSimulatedStores } from '../../shared/transforms/fixture-lake.js';
 import { runTransform } from '../../shared/transforms/run-transform.js';
 import { OUTPUT_TABLES } from '../../shared/transforms/transform-tables.js';
-import { pythonBin, REPO_ROOT } from '../support/python.js';
+import { runSparkTransform } from '../support/spark-transform.js';
 import { HMAC_KEY, tableLines, tempLake } from '../unit/transforms/fixtures.js';
-
-const RUNNER = join(REPO_ROOT, 'infra', 'databricks', 'tests', 'run_local.py');
-const KEY_ENV = 'POS_TRANSFORM_TEST_HMAC_KEY';
-
-interface SparkRun {
-  mode: string;
-  watermark: Record<string, number>;
-  restated_dates: string[];
-  quarantined: number;
-}
-
-function runSpark(lakeRoot: string, outputRoot: string, since?: Record<string, number>): Promise<SparkRun> {
-  const args = [RUNNER, '--lake-root', lakeRoot, '--output-root', outputRoot, '--hmac-key-env', KEY_ENV, '--mode', since ? 'incremental' : 'full', ...(since ? ['--since', JSON.stringify(since)] : [])];
-  return new Promise((resolve, reject) => {
-    execFile(pythonBin(), args, { cwd: REPO_ROOT, timeout: 900_000, maxBuffer: 1 << 26, env: { ...process.env, [KEY_ENV]: HMAC_KEY } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`Spark transform failed: ${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as SparkRun);
-    });
-  });
-}
 
 describe('DuckDB and Spark transforms agree', () => {
   it('gives identical Silver and Gold tables, full and incremental', { timeout: 1_800_000 }, async () => {
@@ -54,7 +32,7 @@ describe('DuckDB and Spark transforms agree', () => {
     const seq = await landSimulatedEvents(lake, sim.events.slice(0, half), { batchSize: 400 });
 
     const duck1 = await runTransform({ lake, hmacKey: HMAC_KEY, now: Date.now() });
-    const spark1 = await runSpark(lake.root, sparkOut.root);
+    const spark1 = await runSparkTransform(lake.root, sparkOut.root);
     expect(spark1.watermark).toEqual(duck1.watermark);
     expect(duck1.quarantined).toBeGreaterThan(0);
     expect(spark1.quarantined).toBe(duck1.quarantined);
@@ -65,7 +43,7 @@ describe('DuckDB and Spark transforms agree', () => {
     await loadSimulatedProducts(lake, sim.products.filter((p) => lateSkus.has(p.sku)), loadedAt + 86_400_000);
     await landSimulatedEvents(lake, sim.events.slice(half), { batchSize: 400, firstSequence: seq });
     const duck2 = await runTransform({ lake, hmacKey: HMAC_KEY, now: Date.now(), since: duck1.watermark });
-    const spark2 = await runSpark(lake.root, sparkOut.root, spark1.watermark);
+    const spark2 = await runSparkTransform(lake.root, sparkOut.root, { since: spark1.watermark });
     expect(duck2.mode).toBe('incremental');
     expect(spark2.mode).toBe('incremental');
     expect(spark2.restated_dates).toEqual(duck2.restated.dates);

@@ -1,7 +1,8 @@
-"""Runs the job on local Spark + delta-spark (the project's venv and JARs), for the parity test.
+"""Runs the job on local Spark + delta-spark (the project's venv and JARs), for the parity and watermark tests.
 
-Usage: python tests/run_local.py --lake-root DIR --output-root DIR [--since JSON] --hmac-key-env NAME
-Prints the run result as one JSON line on stdout (the JVM's output goes to a log file).
+Usage: python tests/run_local.py --lake-root DIR --output-root DIR [--since JSON] [--run-id ID] --hmac-key-env NAME
+Prints the run result as one JSON line on stdout (the JVM's output goes to a log file); like the job, it
+writes the watermark to <output root>/ops/transform/watermark.json.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def main() -> None:
     try:
         key = io.hmac_key(None, None, args.hmac_key_env)
         since = None if args.mode == "full" else io.parse_since(args.since)
-        result = job.run(spark, args.lake_root, key, since, args.output_root)
+        result = job.run(spark, args.lake_root, key, since, args.output_root, args.run_id)
     finally:
         spark.stop()
     sys.stdout.write(

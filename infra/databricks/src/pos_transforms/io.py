@@ -14,6 +14,8 @@ STORES = "bronze/stores"
 PRODUCTS = "bronze/products"
 HISTORY = "bronze/sales_history"
 INPUTS = [BRONZE, STORES, PRODUCTS, HISTORY]
+# Where the last successful run's watermark lives (WATERMARK_KEY in shared/pipeline/transform-step.ts).
+WATERMARK_FILE = "ops/transform/watermark.json"
 
 
 def table_path(root: str, name: str) -> str:
@@ -101,6 +103,30 @@ def hmac_key(secret_scope: str | None, secret_key: str | None, env_name: str | N
 
 def watermark(spark: SparkSession, root: str) -> dict[str, int]:
     return {name: version_of(spark, root, name) for name in INPUTS}
+
+
+def watermark_json(run_id: str, mark: dict[str, int]) -> str:
+    """The file's text, as the embedded engine writes it: `JSON.stringify({instanceId, watermark}, null, 2)`."""
+    return json.dumps({"instanceId": run_id, "watermark": mark}, indent=2, ensure_ascii=False)
+
+
+def write_watermark(spark: SparkSession, root: str, run_id: str, mark: dict[str, int]) -> str:
+    """Records `mark` as the watermark of the successful run `run_id`; returns the file's URL.
+
+    Goes through the Hadoop FileSystem API (py4j), so it writes wherever the Delta writes do: abfss://
+    on Databricks, local paths in tests. The session's Hadoop configuration includes the storage
+    credentials set on the session (`spark.conf.set`), not just the cluster's.
+    """
+    url = table_path(root, WATERMARK_FILE)
+    jvm = spark.sparkContext._jvm  # noqa: SLF001 - no public Python API for the Hadoop FileSystem
+    conf = spark._jsparkSession.sessionState().newHadoopConf()  # noqa: SLF001
+    path = jvm.org.apache.hadoop.fs.Path(url)
+    out = path.getFileSystem(conf).create(path, True)
+    try:
+        out.write(watermark_json(run_id, mark).encode("utf-8"))
+    finally:
+        out.close()
+    return url
 
 
 def parse_since(text: str | None) -> dict[str, int] | None:

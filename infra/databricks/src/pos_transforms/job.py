@@ -38,8 +38,17 @@ def input_schemas(spark: SparkSession) -> dict[str, StructType]:
 
 
 def run(
-    spark: SparkSession, root: str, key: bytes, since: dict[str, int] | None, output_root: str | None = None
+    spark: SparkSession,
+    root: str,
+    key: bytes,
+    since: dict[str, int] | None,
+    output_root: str | None = None,
+    run_id: str = "",
 ) -> RunResult:
+    """One run; after every table write succeeded, records `mark` (the input versions read) as the watermark.
+
+    The watermark file goes under the output root, tagged with `run_id`; a failed run raises before it.
+    """
     out_root = output_root or root
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
@@ -68,7 +77,10 @@ def run(
     ).cache()
     dates = sorted(str(r[0]) for r in scope.select("business_date").distinct().collect())
     if not full and not dates:
-        return RunResult("incremental", mark, [], existing_q.count())
+        # Nothing to restate, yet the inputs were read up to `mark`: the watermark still advances.
+        result = RunResult("incremental", mark, [], existing_q.count())
+        io.write_watermark(spark, out_root, run_id, mark)
+        return result
 
     other_tx = existing_tx.join(scope, silver.KEY, "left_anti")
     built = silver.build_silver(bronze, stores, products, scope, other_tx, ipad, opad)
@@ -102,4 +114,6 @@ def run(
             io.write_partitions(frame, out_root, name, schema, None)
         else:
             io.write_partitions(frame.where(F.col("business_date").isin(dates)), out_root, name, schema, dates)
-    return RunResult("full" if full else "incremental", mark, dates, quarantine.count())
+    result = RunResult("full" if full else "incremental", mark, dates, quarantine.count())
+    io.write_watermark(spark, out_root, run_id, mark)
+    return result

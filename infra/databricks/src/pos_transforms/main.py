@@ -15,6 +15,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--output-root", default=None, help="write Silver/Gold here instead (tests)")
     p.add_argument("--mode", choices=["full", "incremental"], default="incremental")
     p.add_argument("--since", default="", help="watermark JSON of the last successful run")
+    p.add_argument(
+        "--run-id",
+        default="",
+        help="orchestration instance id; recorded as instanceId in <output root>/ops/transform/watermark.json "
+        "(empty: a run not started by the orchestration)",
+    )
     p.add_argument("--hmac-secret-scope", default=None)
     p.add_argument("--hmac-secret-key", default=None)
     p.add_argument("--hmac-key-env", default=None, help="local runs: environment variable holding the key")
@@ -28,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     spark = SparkSession.builder.getOrCreate()
     key = io.hmac_key(args.hmac_secret_scope, args.hmac_secret_key, args.hmac_key_env)
     since = None if args.mode == "full" else io.parse_since(args.since)
-    result = job.run(spark, args.lake_root, key, since, args.output_root)
+    result = job.run(spark, args.lake_root, key, since, args.output_root, args.run_id)
     print(
         json.dumps(
             {
