@@ -121,24 +121,25 @@ async function run(
   stagingDir: string,
 ): Promise<RunTransformResult> {
   const { lake } = input;
+  // Input and output tables are independent: load them all at once.
+  const outputsLoaded = Promise.all(
+    OUTPUT_TABLES.map(async (t) => [t.name, await openOutputTable(lake, t)] as const),
+  );
+  outputsLoaded.catch(() => undefined); // awaited below; not unhandled if an input fails first
   const inputs = {} as Record<InputTable, Snapshot | undefined>;
   await Promise.all(INPUT_TABLES.map(async (t) => (inputs[t] = await loadInputTable(prefixed(lake, t)))));
   const watermark = watermarkOf(inputs);
 
   // New files per input since the watermark; any input that cannot be diffed makes the run full.
   let full = input.since === undefined;
+  const diffs = full
+    ? []
+    : await Promise.all(INPUT_TABLES.map((t) => filesAddedSince(inputs[t], input.since?.[t] ?? -1)));
+  if (diffs.some((d) => d === undefined)) full = true;
   const added = {} as Record<InputTable, readonly Add[]>;
-  for (const t of INPUT_TABLES) {
-    const since = full ? -1 : (input.since?.[t] ?? -1);
-    const diff = await filesAddedSince(inputs[t], since);
-    if (diff === undefined) full = true;
-    added[t] = diff ?? inputs[t]?.files ?? [];
-  }
-  if (full) for (const t of INPUT_TABLES) added[t] = inputs[t]?.files ?? [];
+  INPUT_TABLES.forEach((t, i) => (added[t] = (full ? undefined : diffs[i]) ?? inputs[t]?.files ?? []));
 
-  const outputs = new Map<string, Snapshot>(
-    await Promise.all(OUTPUT_TABLES.map(async (t) => [t.name, await openOutputTable(lake, t)] as const)),
-  );
+  const outputs = new Map<string, Snapshot>(await outputsLoaded);
   const output = (name: string) => outputs.get(name) as Snapshot;
 
   const register = async (
@@ -260,7 +261,8 @@ async function run(
   await conn.run(readSql('30_gold.sql'));
   await conn.run(readSql('40_outputs.sql'));
 
-  // Commit: Silver, Gold, then the quarantine.
+  // Commit: Silver, Gold, then the quarantine (it releases receipts only once Silver holds them; a
+  // failed commit stops the later ones).
   const predicate = full ? 'true' : `business_date IN (${dates.map((d) => `'${d}'`).join(', ')})`;
   const info = { transformMode: full ? 'full' : 'incremental', watermark: JSON.stringify(watermark) };
   const tables: TransformTableResult[] = [];
