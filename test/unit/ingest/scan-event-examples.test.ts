@@ -16,6 +16,22 @@ const HALF_LINE = LINE.replace('"quantity":2', '"quantity":1').replace(
   '"lineTotal":3.49',
 );
 
+/** Each identifier of BASE (the sku aside) and the edits giving it `n` characters. */
+const ID_EDITS: [string, (n: number) => [string, string][]][] = [
+  ['transactionId', (n) => [['"T-0001"', `"${'T'.repeat(n)}"`]]],
+  ['storeId', (n) => [['"S0042"', `"${'S'.repeat(n)}"`]]],
+  ['registerId', (n) => [['"R03"', `"${'R'.repeat(n)}"`]]],
+  ['cashierId', (n) => [['"E1187"', `"${'E'.repeat(n)}"`]]],
+  ['customerId', (n) => [['"customerId":null', `"customerId":"${'C'.repeat(n)}"`]]],
+  [
+    'originalTransactionId',
+    (n) => [
+      ['"sale"', '"refund"'],
+      ['"originalTransactionId":null', `"originalTransactionId":"${'O'.repeat(n)}"`],
+    ],
+  ],
+];
+
 /** BASE with each [from, to] replaced once (each `from` must occur). */
 function edit(...pairs: [string, string][]): string {
   return pairs.reduce((text, [from, to]) => {
@@ -82,6 +98,10 @@ describe('scanEvent takes', () => {
     ['a money string with 19 integer digits', edit(['"tax":0.58', `"tax":"${'0'.repeat(19)}.58"`])],
     ['a money number with zeros past the cents', edit(['"tax":0.58', '"tax":0.580000000000000000000'])],
     ['a sku of 64 characters', edit(['"SKU-000123"', `"${'S'.repeat(64)}"`])],
+    ...ID_EDITS.map(([field, edits]): [string, string] => [
+      `a ${field} of 64 characters`,
+      edit(...edits(64)),
+    ]),
     [
       'lineNo 10000 and loyaltyPoints 1e9',
       edit(['"lineNo":1', '"lineNo":10000'], ['"loyaltyPoints":0', '"loyaltyPoints":1000000000']),
@@ -183,6 +203,11 @@ describe('scanEvent leaves to the full path', () => {
     ['a money string with 20 integer digits', edit(['"tax":0.58', `"tax":"${'0'.repeat(20)}.58"`]), false],
     ['an unknown key with "- 5"', edit(['"tax"', '"x":- 5,"tax"']), false],
     ['a sku of 65 characters', edit(['"SKU-000123"', `"${'S'.repeat(65)}"`]), false],
+    ...ID_EDITS.map(([field, edits]): [string, string, boolean] => [
+      `a ${field} of 65 characters`,
+      edit(...edits(65)),
+      false,
+    ]),
     ['an empty id', edit(['"customerId":null', '"customerId":""']), false],
     ['lineNo 10001', edit(['"lineNo":1', '"lineNo":10001']), false],
     ['loyaltyPoints 1000000001', edit(['"loyaltyPoints":0', '"loyaltyPoints":1000000001']), false],
