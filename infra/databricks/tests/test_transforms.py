@@ -21,7 +21,7 @@ from delta_ref.spark_session import start_session  # noqa: E402
 from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 from pyspark.testing import assertDataFrameEqual  # noqa: E402
 
-from pos_transforms import gold, silver  # noqa: E402
+from pos_transforms import gold, master, silver  # noqa: E402
 from pos_transforms.hmac_pads import hmac_pads  # noqa: E402
 from pos_transforms.job import input_schemas  # noqa: E402
 
@@ -107,7 +107,7 @@ def frames(rows: list[dict]) -> tuple[DataFrame, DataFrame, DataFrame]:
     products = spark.createDataFrame(
         [(s, f"P {s}", "C", "B", "f", ts("2026-01-01T00:00:00Z")) for s in ("A", "B")], schemas["bronze/products"]
     )
-    return bronze, silver.stores(stores), silver.products(products)
+    return bronze, master.stores(stores), master.products(products)
 
 
 def build(rows: list[dict]) -> dict[str, DataFrame]:
@@ -117,7 +117,7 @@ def build(rows: list[dict]) -> dict[str, DataFrame]:
     )
     everything = (
         bronze.join(stores, "store_id", "left")
-        .select("store_id", silver.local_time(bronze.occurred_at, stores.time_zone).cast("date").alias("business_date"))
+        .select("store_id", master.local_time(bronze.occurred_at, stores.time_zone).cast("date").alias("business_date"))
         .distinct()
     )
     return silver.build_silver(bronze, stores, products, everything, empty_tx, IPAD, OPAD)

@@ -8,7 +8,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
-from . import gold, io, silver
+from . import gold, io, master, silver
 from .hmac_pads import hmac_pads
 from .schemas import OUTPUTS, SILVER_QUARANTINE, SILVER_TRANSACTIONS
 
@@ -57,9 +57,9 @@ def run(
     full = since is None or any(since.get(t, -1) > mark[t] for t in io.INPUTS)
     ipad, opad = hmac_pads(key)
 
-    stores = silver.stores(io.read_table(spark, root, io.STORES, schemas[io.STORES]))
-    products = silver.products(io.read_table(spark, root, io.PRODUCTS, schemas[io.PRODUCTS]))
-    history = silver.history(io.read_table(spark, root, io.HISTORY, schemas[io.HISTORY]))
+    stores = master.stores(io.read_table(spark, root, io.STORES, schemas[io.STORES]))
+    products = master.products(io.read_table(spark, root, io.PRODUCTS, schemas[io.PRODUCTS]))
+    history = master.history(io.read_table(spark, root, io.HISTORY, schemas[io.HISTORY]))
     bronze = io.read_table(spark, root, io.BRONZE, schemas[io.BRONZE])
 
     def added(name: str) -> DataFrame:
@@ -73,7 +73,7 @@ def run(
         else io.read_table(spark, out_root, "silver/quarantine", SILVER_QUARANTINE)
     )
     scope = silver.scope(
-        added(io.BRONZE), stores, products, existing_tx, existing_q, silver.history(added(io.HISTORY))
+        added(io.BRONZE), stores, products, existing_tx, existing_q, master.history(added(io.HISTORY))
     ).cache()
     dates = sorted(str(r[0]) for r in scope.select("business_date").distinct().collect())
     if not full and not dates:
