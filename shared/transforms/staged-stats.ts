@@ -9,21 +9,27 @@ import type { StructField, StructType } from '../delta/protocol/schema.js';
 import { parseDecimal } from '../delta/protocol/schema.js';
 import { computeStats } from '../delta/write/stats.js';
 import { duckType, fromDuck, quoteIdent, quoteLiteral } from './duck-types.js';
+import { footerStatsOf } from './footer-stats.js';
 
 export type StagedStats = ReturnType<typeof computeStats>;
 type Stats = StagedStats;
 
 /**
  * Delta file stats of the staged files (in `paths` order). They come from the Parquet footers DuckDB
- * wrote (row-group statistics) when every column's statistics are present and exact; otherwise from an
- * aggregate over the staged files themselves (same result, one more pass over the data).
+ * wrote (row-group statistics) when every column's statistics are present and exact — parsed here
+ * (footer-stats.ts), or by DuckDB for what that parser declines; otherwise from an aggregate over the
+ * staged files themselves (same result, one more pass over the data).
  */
 export async function statsOfStaged(
   conn: DuckDBConnection,
   paths: readonly string[],
   dataSchema: StructType,
 ): Promise<Stats[]> {
-  return (await footerStats(conn, paths, dataSchema)) ?? (await scannedStats(conn, paths, dataSchema));
+  return (
+    (await footerStatsOf(paths, dataSchema)) ??
+    (await footerStats(conn, paths, dataSchema)) ??
+    (await scannedStats(conn, paths, dataSchema))
+  );
 }
 
 /** Column types whose footer statistics DuckDB writes exactly as our stats need them. */

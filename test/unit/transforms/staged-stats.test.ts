@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DataType, StructField, StructType } from '../../../shared/delta/protocol/schema.js';
+import { footerStatsOf } from '../../../shared/transforms/footer-stats.js';
 import { footerStats, scannedStats } from '../../../shared/transforms/staged-stats.js';
 
 const field = (name: string, type: DataType): StructField => ({ name, type, nullable: true, metadata: {} });
@@ -65,6 +66,8 @@ it('footer stats equal the stats of the rows read back (several row groups, null
   conn.closeSync();
   expect(fromFooter).toBeDefined();
   expect(fromFooter).toEqual(readBack);
+  // The same footers parsed in this process (footer-stats.ts).
+  expect(await footerStatsOf(paths, SCHEMA)).toEqual(readBack);
   expect(readBack[0]?.numRecords).toBe(300_000);
   expect(readBack[0]?.nullCount).toMatchObject({ n_long: 27_273, nothing: 300_000, flag: 0 });
 });
@@ -76,8 +79,44 @@ it('declines (undefined) when a column type has no usable footer statistics', as
   await conn.run(`COPY (SELECT 1.5::DOUBLE AS ratio) TO '${path}' (FORMAT parquet)`);
   const schema: StructType = { type: 'struct', fields: [field('ratio', 'double')] };
   expect(await footerStats(conn, [path], schema)).toBeUndefined();
+  expect(await footerStatsOf([path], schema)).toBeUndefined();
   expect(await scannedStats(conn, [path], schema)).toEqual([
     { numRecords: 1, minValues: { ratio: 1.5 }, maxValues: { ratio: 1.5 }, nullCount: { ratio: 0 } },
   ]);
+  conn.closeSync();
+});
+
+it('parsed footers: decimals exact up to 2^50 unscaled, declined beyond; strings in code-point order', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'staged-stats-'));
+  const conn = await instance.connect();
+  const schema: StructType = {
+    type: 'struct',
+    fields: [field('amount', 'decimal(18,2)'), field('units', 'decimal(18,3)'), field('name', 'string')],
+  };
+  const near = join(dir, 'near.parquet');
+  // 2^50 - 1 = 1125899906842623 unscaled; U+1F600 sorts above U+FFFF in code points (not in UTF-16).
+  await conn.run(`COPY (
+      SELECT CAST(v AS DECIMAL(18,2)) AS amount, CAST(w AS DECIMAL(18,3)) AS units, s AS name
+      FROM (VALUES (11258999068426.23, -1125899906842.623, 'z'), (-11258999068426.23, 0.001, '\u{1F600}'),
+                   (0.01, 1125899906842.623, '\uFFFF')) t(v, w, s)
+    ) TO '${near}' (FORMAT parquet)`);
+  const parsed = await footerStatsOf([near], schema);
+  expect(parsed).toEqual(await scannedStats(conn, [near], schema));
+  expect(parsed?.[0]?.maxValues).toMatchObject({ name: '\u{1F600}' });
+  // Row groups of 100k rows: U+1F600 is the max of the first, U+FFFF of the second; combining them
+  // by UTF-16 order would pick U+FFFF.
+  const groups = join(dir, 'groups.parquet');
+  await conn.run(
+    `COPY (SELECT CASE WHEN i = 10 THEN '\u{1F600}' WHEN i = 150000 THEN '\uFFFF' ELSE 'a' END AS name
+           FROM range(0, 250000) r(i)) TO '${groups}' (FORMAT parquet, ROW_GROUP_SIZE 100000)`,
+  );
+  const nameOnly: StructType = { type: 'struct', fields: [field('name', 'string')] };
+  expect(await footerStatsOf([groups], nameOnly)).toEqual(await scannedStats(conn, [groups], nameOnly));
+  const far = join(dir, 'far.parquet');
+  await conn.run(
+    `COPY (SELECT CAST(9999999999999999.99 AS DECIMAL(18,2)) AS amount, 1::DECIMAL(18,3) AS units, 'a' AS name) TO '${far}' (FORMAT parquet)`,
+  );
+  expect(await footerStatsOf([far], schema)).toBeUndefined();
+  expect(await footerStats(conn, [far], schema)).toEqual(await scannedStats(conn, [far], schema));
   conn.closeSync();
 });
