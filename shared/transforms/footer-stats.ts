@@ -46,13 +46,16 @@ export async function footerStatsOf(
 
 type Kind = { minmax: false } | { minmax: true; scale: number | undefined };
 
-function kindOf(f: StructField): Kind | undefined {
-  const type = f.type;
+/**
+ * Column types whose footer statistics DuckDB writes exactly as our stats need them: min/max and null
+ * counts, or null counts only. Also used by the DuckDB footer query (staged-stats.ts).
+ */
+export function footerType(type: StructField['type']): 'minmax' | 'nulls' | undefined {
   if (typeof type !== 'string') return undefined;
   switch (type) {
     case 'boolean':
     case 'binary':
-      return { minmax: false };
+      return 'nulls';
     case 'string':
     case 'long':
     case 'integer':
@@ -61,13 +64,20 @@ function kindOf(f: StructField): Kind | undefined {
     case 'date':
     case 'timestamp':
     case 'timestamp_ntz':
-      return { minmax: true, scale: undefined };
-    default: {
-      // float/double: NaN handling of footer stats differs from a min/max over the values.
-      const dec = parseDecimal(type);
-      return dec && dec.scale <= 18 ? { minmax: true, scale: dec.scale } : undefined;
-    }
+      return 'minmax';
+    default:
+      // float/double: NaN handling of footer stats differs from a min/max over the values; fall back.
+      return parseDecimal(type) ? 'minmax' : undefined;
   }
+}
+
+function kindOf(f: StructField): Kind | undefined {
+  const type = footerType(f.type);
+  if (type === undefined) return undefined;
+  if (type === 'nulls') return { minmax: false };
+  const dec = typeof f.type === 'string' ? parseDecimal(f.type) : undefined;
+  if (!dec) return { minmax: true, scale: undefined };
+  return dec.scale <= 18 ? { minmax: true, scale: dec.scale } : undefined;
 }
 
 function fileStats(meta: FileMetaData, fields: readonly StructField[], kinds: Kind[], schema: StructType) {

@@ -6,10 +6,9 @@
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { StructField, StructType } from '../delta/protocol/schema.js';
-import { parseDecimal } from '../delta/protocol/schema.js';
 import { computeStats } from '../delta/write/stats.js';
 import { duckType, fromDuck, quoteIdent, quoteLiteral } from './duck-types.js';
-import { footerStatsOf } from './footer-stats.js';
+import { footerStatsOf, footerType } from './footer-stats.js';
 
 export type StagedStats = ReturnType<typeof computeStats>;
 type Stats = StagedStats;
@@ -30,28 +29,6 @@ export async function statsOfStaged(
     (await footerStats(conn, paths, dataSchema)) ??
     (await scannedStats(conn, paths, dataSchema))
   );
-}
-
-/** Column types whose footer statistics DuckDB writes exactly as our stats need them. */
-function footerType(type: StructField['type']): 'minmax' | 'nulls' | undefined {
-  if (typeof type !== 'string') return undefined;
-  switch (type) {
-    case 'boolean':
-    case 'binary':
-      return 'nulls';
-    case 'string':
-    case 'long':
-    case 'integer':
-    case 'short':
-    case 'byte':
-    case 'date':
-    case 'timestamp':
-    case 'timestamp_ntz':
-      return 'minmax';
-    default:
-      // float/double: NaN handling of footer stats differs from DuckDB's min/max; fall back.
-      return parseDecimal(type) ? 'minmax' : undefined;
-  }
 }
 
 /**
