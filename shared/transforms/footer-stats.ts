@@ -35,9 +35,10 @@ export async function footerStatsOf(
   if (paths.length === 0 || fields.length === 0) return undefined;
   const kinds = fields.map((f) => kindOf(f));
   if (kinds.some((k) => k === undefined)) return undefined;
+  const footers = await Promise.all(paths.map(readFooter));
   const out: Stats[] = [];
-  for (const path of paths) {
-    const stats = fileStats(await readFooter(path), fields, kinds as Kind[], dataSchema);
+  for (const meta of footers) {
+    const stats = fileStats(meta, fields, kinds as Kind[], dataSchema);
     if (!stats) return undefined;
     out.push(stats);
   }

@@ -5,7 +5,7 @@
  * unscaled decimal within the precision; anything else throws.
  */
 import type { LeafColumn } from './parquet-schema.js';
-import { badValue, int32Bytes, type PhysicalColumn } from './physical-values.js';
+import { badValue, int32Bytes, int32Range, type PhysicalColumn } from './physical-values.js';
 import { scratchInt32, scratchUint8 } from './typed-scratch.js';
 
 export function toDecimal32(
@@ -24,13 +24,7 @@ export function toDecimal32(
     data[i] = Number(v);
   }
   if (n === 0) return { values: { kind: 'int32', data } };
-  let min = data[0] as number;
-  let max = min;
-  for (let i = 1; i < n; i++) {
-    const v = data[i] as number;
-    if (v < min) min = v;
-    else if (v > max) max = v;
-  }
+  const { min, max } = int32Range(data, n);
   return { values: { kind: 'int32', data }, min: int32Bytes(min), max: int32Bytes(max) };
 }
 

@@ -132,13 +132,7 @@ function toInt32(
     }
   }
   if (n === 0) return { values: { kind: 'int32', data } };
-  let min = data[0] as number;
-  let max = min;
-  for (let i = 1; i < n; i++) {
-    const v = data[i] as number;
-    if (v < min) min = v;
-    else if (v > max) max = v;
-  }
+  const { min, max } = int32Range(data, n);
   if (min < lo || max > hi) throw badValue(leaf, min < lo ? min : max, `an integer in [${lo}, ${hi}]`);
   return { values: { kind: 'int32', data }, min: int32Bytes(min), max: int32Bytes(max) };
 }
@@ -252,6 +246,18 @@ function floatMinMax(data: Float32Array | Float64Array, n: number): [number, num
   if (min === 0) min = -0;
   if (max === 0) max = 0;
   return [min, max];
+}
+
+/** Min and max of data[0, n), n ≥ 1. */
+export function int32Range(data: Int32Array, n: number): { min: number; max: number } {
+  let min = data[0] as number;
+  let max = min;
+  for (let i = 1; i < n; i++) {
+    const v = data[i] as number;
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  return { min, max };
 }
 
 export function int32Bytes(v: number): Uint8Array {
