@@ -5,7 +5,7 @@
  * Connection: the app setting named `PosEventHubConnection` (a connection string, or
  * `PosEventHubConnection__fullyQualifiedNamespace` for an identity-based connection).
  */
-import { app, type InvocationContext } from '@azure/functions';
+import { app, trigger, type InvocationContext } from '@azure/functions';
 import { loadSettings } from '../shared/config/config.js';
 import { ingestRuntime } from '../shared/ingest/compose.js';
 import { batchMetadataFromTrigger } from '../shared/ingest/event-hub-metadata.js';
@@ -50,11 +50,20 @@ export async function ingestEventHubHandler(
 
 const settings = loadSettings();
 
-app.eventHub('ingest-eventhub', {
+const triggerOptions = {
   connection: EVENTHUB_CONNECTION_SETTING,
   eventHubName: settings.POS_EVENTHUB_NAME,
   consumerGroup: settings.POS_EVENTHUB_CONSUMER_GROUP,
-  cardinality: 'many',
+  cardinality: 'many' as const,
+};
+
+app.eventHub('ingest-eventhub', {
+  ...triggerOptions,
+  // Bodies as bytes (dataType 'binary'): Bronze keeps exactly what the register sent, not a
+  // re-serialisation of the library's JSON.parse (which would turn 12.10 into 12.1); a body that is
+  // not UTF-8 is quarantined as such instead of being decoded with replacement characters; and the
+  // text goes through the single-pass scanner instead of the object path.
+  trigger: { ...trigger.eventHub(triggerOptions), dataType: 'binary' },
   // Only infrastructure failures throw; retrying forever (with backoff) never skips a batch, and the
   // partition resumes as soon as storage is back. Replays are no-ops.
   retry: {

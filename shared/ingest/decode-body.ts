@@ -83,6 +83,23 @@ export function decodeBody(body: unknown, maxBytes: number): Decoded {
   return fail('body_not_object', `the body is JSON ${kind}, not an object`, raw);
 }
 
+/**
+ * The text the full path would parse for a byte body, when it is that simple: within the size limit,
+ * valid UTF-8, and without a second byte-order mark (the decoder drops one; the text path would drop
+ * another). Otherwise undefined, and `decodeBody` decides. For the scanner (land-batch.ts): by then
+ * `decodeBody(bytes)` and `decodeBody(text)` yield the same event and raw text.
+ */
+export function bytesAsText(bytes: Uint8Array, maxBytes: number): string | undefined {
+  if (bytes.byteLength > maxBytes) return undefined;
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  return text.charCodeAt(0) === 0xfeff ? undefined : text;
+}
+
 function decodeBytes(bytes: Uint8Array, maxBytes: number): Decoded {
   if (bytes.byteLength > maxBytes) {
     const head = Buffer.from(bytes.subarray(0, maxBytes)).toString('base64');

@@ -29,7 +29,7 @@ import {
 import { RowBuffer } from './row-buffer.js';
 import type { BatchMetadata, EventPosition } from './batch-metadata.js';
 import { BRONZE_SCHEMA, PARTITION_COLUMNS, QUARANTINE_SCHEMA, tableConfiguration } from './bronze-tables.js';
-import { decodeBody } from './decode-body.js';
+import { bytesAsText, decodeBody } from './decode-body.js';
 import { IngestError } from './ingest-errors.js';
 import type { Rejection } from './reason-codes.js';
 import { scanEvent } from './scan-event.js';
@@ -55,6 +55,11 @@ export interface LandPorts {
   limits?: IngestLimits;
   commit?: CommitOptions;
   maxTxnRetries?: number;
+  /**
+   * false: every body takes the full decode + validation path, which the single-pass scanner must
+   * match (the reference its tests compare against). Default true.
+   */
+  scanner?: boolean;
 }
 
 export type EventOutcome =
@@ -133,6 +138,7 @@ export async function landBatch(
   const invalid = new RowBuffer(QUARANTINE_SCHEMA, QUARANTINE_PER_ROW, constants);
   const invalidIndex: number[] = [];
   const outcomes: EventOutcome[] = new Array<EventOutcome>(events.length);
+  const scanner = ports.scanner ?? true;
   let watermark: number | undefined;
 
   for (let i = 0; i < events.length; i++) {
@@ -145,11 +151,17 @@ export async function landBatch(
     }
     const body = events[i];
     const reference = position?.enqueuedTimeMicros ?? ingestMicros;
-    // Text bodies: the single-pass scanner lands the common case; anything else takes the full path.
+    // Text and UTF-8 byte bodies: the single-pass scanner lands the common case; anything else takes
+    // the full path.
+    const text = !scanner
+      ? undefined
+      : typeof body === 'string'
+        ? body
+        : body instanceof Uint8Array
+          ? bytesAsText(body, limits.maxEventBytes)
+          : undefined;
     const scanned =
-      typeof body === 'string'
-        ? scanEvent(body, limits.maxEventBytes, reference, limits.validation)
-        : undefined;
+      text === undefined ? undefined : scanEvent(text, limits.maxEventBytes, reference, limits.validation);
     if (scanned) {
       valid.push(seq, scannedBronzeRow(scanned, position));
       validIndex.push(i);

@@ -38,6 +38,8 @@ export interface FunctionDescription {
   eventHubName?: string;
   consumerGroup?: string;
   cardinality?: 'one' | 'many';
+  /** 'binary': bodies arrive as bytes (Buffers), not as text the library JSON-parses. */
+  dataType?: 'string' | 'binary';
   retry?: RetryPolicy;
   /** The raw trigger binding, for anything not lifted above. */
   trigger: RpcBindingInfo;
@@ -113,6 +115,7 @@ export function describeFunction(metadata: FunctionMetadata): FunctionDescriptio
       description.eventHubName = text('eventHubName');
       description.consumerGroup = text('consumerGroup') ?? '$Default';
       description.cardinality = text('cardinality') === 'many' ? 'many' : 'one';
+      if (text('dataType') === 'binary') description.dataType = 'binary';
       break;
     default:
       break;

@@ -20,6 +20,15 @@ export function stringCollection(values: readonly (string | null | undefined)[])
   };
 }
 
+/** What the host sends for `dataType: 'binary'`: each body's bytes, which the library hands over as Buffers. */
+export function bytesData(value: Uint8Array): RpcTypedData {
+  return { bytes: value };
+}
+
+export function bytesCollection(values: readonly Uint8Array[]): RpcTypedData {
+  return { collectionBytes: { bytes: [...values] } };
+}
+
 export function sint64Collection(values: readonly number[]): RpcTypedData {
   return { collectionSint64: { sint64: [...values] } };
 }

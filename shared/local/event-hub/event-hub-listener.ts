@@ -15,7 +15,7 @@
 import type { Clock } from '../clock.js';
 import type { IndexedFunction, RetryPolicy } from '../function-index.js';
 import type { Invoker } from '../invoker.js';
-import { stringCollection, stringData } from '../rpc-data.js';
+import { bytesCollection, bytesData, stringCollection, stringData } from '../rpc-data.js';
 import type { CheckpointAddress, CheckpointStore } from './checkpoint-store.js';
 import type { LocalEventHub, StoredEvent } from './local-event-hub.js';
 import { batchTriggerMetadata, singleTriggerMetadata } from './trigger-metadata.js';
@@ -158,16 +158,21 @@ export class EventHubListener {
     const policy = fn.retry;
     let retryCount = 0;
     let lastError: unknown;
+    // dataType 'binary': the host hands over each body's bytes; otherwise text (JSON-parsed by the library).
+    const binary = fn.dataType === 'binary';
+    const bytesOf = (e: StoredEvent) => Buffer.from(e.body, 'utf8');
     for (;;) {
       const firstEvent = events[0] as StoredEvent;
       const firing =
         fn.cardinality === 'many'
           ? {
-              trigger: stringCollection(events.map((e) => e.body)),
+              trigger: binary
+                ? bytesCollection(events.map(bytesOf))
+                : stringCollection(events.map((e) => e.body)),
               triggerMetadata: batchTriggerMetadata(context, events),
             }
           : {
-              trigger: stringData(firstEvent.body),
+              trigger: binary ? bytesData(bytesOf(firstEvent)) : stringData(firstEvent.body),
               triggerMetadata: singleTriggerMetadata(context, firstEvent),
             };
       try {
