@@ -3,13 +3,15 @@
  *
  *   npx tsc -p tsconfig.build.json && node dist/bench/ingest.js [--runs 5] [--sizes 100,1000,10000] [--partitions 8,32]
  *
- * Part 1, per batch size (simulator events, valid, as JSON text lines — what `lakehouse ingest` and
- * HTTP hand over; the Event Hub path gets host-parsed objects and skips JSON.parse):
- * - ours:   landBatch = single-pass scan of each text (scan-event.ts; JSON.parse + validation only
- *           for what it leaves) + Bronze columns + snappy Parquet + one Delta commit with txn on a
- *           local folder (fsync'd data file and commit, snapshot load included);
+ * Part 1, per batch size (simulator events, valid, one NDJSON file per batch on disk; both sides start
+ * from that file):
+ * - ours:   read the file and split it into line bytes (what `lakehouse ingest` does; the Event Hub
+ *           trigger, registered with dataType 'binary', hands over the same: one byte body per event)
+ *           + landBatch = UTF-8 decode + single-pass scan of each body (scan-event.ts; JSON.parse +
+ *           validation only for what it leaves) + Bronze columns + snappy Parquet + one Delta commit
+ *           with txn on a local folder (fsync'd data file and commit, snapshot load included);
  * - duckdb: COPY (SELECT … FROM read_json(<batch>.ndjson, columns={typed key columns, lines and
- *           tenders as JSON})) TO parquet (snappy) — no validation, no commit, file already on disk.
+ *           tenders as JSON})) TO parquet (snappy) — no validation, no commit.
  * events/s/core = events / CPU seconds of the process (user+system, so DuckDB's threads count too).
  * Median of --runs after one warm-up; ratio = ours / duckdb (higher is better for us).
  *
@@ -19,12 +21,14 @@
  * attempts per commit (lost version races), txn conflicts and commit rate.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LocalFsStore } from '../shared/delta/storage/local-fs-store.js';
 import { loadSettings } from '../shared/config/config.js';
 import { landPorts } from '../shared/ingest/compose.js';
+import { splitJsonLines } from '../shared/ingest/json-lines.js';
 import { landBatch, type LandResult } from '../shared/ingest/land-batch.js';
 import { simulatePosTraffic } from '../shared/ingest/simulator/pos-traffic.js';
 
@@ -87,10 +91,12 @@ async function main(): Promise<void> {
         const batch = lines.slice(r * size, (r + 1) * size);
         const file = join(dir, `batch-${size}-${r}.ndjson`);
         writeFileSync(file, batch.join('\n') + '\n');
-        const positions = batch.map((_, i) => ({ sequenceNumber: r * size + i }));
-        const o = await measure(() =>
-          landBatch(ports, batch, { source: 'file', streamId: 'bench', partitionId: '0', positions }),
-        );
+        const o = await measure(async () => {
+          const lines = splitJsonLines(await readFile(file));
+          const positions = lines.map((l) => ({ sequenceNumber: r * size + l.lineNo }));
+          const bodies = lines.map((l) => l.bytes);
+          await landBatch(ports, bodies, { source: 'file', streamId: 'bench', partitionId: '0', positions });
+        });
         const d = await measure(() =>
           con.run(
             `COPY (SELECT * FROM read_json('${file}', format='newline_delimited', columns=${DUCK_COLUMNS})) TO '${join(dir, `duck-${size}-${r}.parquet`)}' (FORMAT parquet, COMPRESSION snappy)`,

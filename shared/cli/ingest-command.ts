@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { splitJsonLines } from '../ingest/json-lines.js';
 import { parseArgs } from 'node:util';
 import { landPorts } from '../ingest/compose.js';
 import type { EventPosition } from '../ingest/batch-metadata.js';
@@ -51,7 +52,7 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
     throw new UsageError(`--batch-size must be a positive integer`);
   const file = await readFile(values.from);
   const streamId = `file-${createHash('sha256').update(file).digest('hex').slice(0, 24)}`;
-  const lines = splitLines(file);
+  const lines = splitJsonLines(file);
   const lake = ctx.openStore(values.lake ?? ctx.settings.LAKE_URL);
   const ports = landPorts(lake, ctx.settings);
   const totals = {
@@ -107,33 +108,4 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
   const reasons = Object.entries(totals.reasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length) console.log(`  rejections: ${reasons.map(([c, n]) => `${c} ${n}`).join(', ')}`);
   return 0;
-}
-
-interface Line {
-  lineNo: number;
-  byteOffset: number;
-  bytes: Uint8Array;
-}
-
-/** Non-blank lines of the file as bytes (a trailing '\r' dropped), numbered from 1. */
-function splitLines(file: Buffer): Line[] {
-  const out: Line[] = [];
-  let start = 0;
-  let lineNo = 0;
-  while (start <= file.length) {
-    let end = file.indexOf(0x0a, start);
-    if (end === -1) end = file.length;
-    lineNo++;
-    let stop = end;
-    if (stop > start && file[stop - 1] === 0x0d) stop--;
-    const bytes = file.subarray(start, stop);
-    if (!isBlank(bytes)) out.push({ lineNo, byteOffset: start, bytes });
-    start = end + 1;
-  }
-  return out;
-}
-
-function isBlank(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x09) return false;
-  return true;
 }

@@ -1,0 +1,32 @@
+/**
+ * JSON Lines input as bytes: the non-blank lines of a file (a trailing '\r' dropped), numbered from 1,
+ * each a view of the file's buffer (no copy). Bytes, not text, so a line that is not UTF-8 is
+ * quarantined as `body_not_utf8` instead of being silently repaired; the landing decodes the rest.
+ */
+export interface JsonLine {
+  lineNo: number;
+  byteOffset: number;
+  bytes: Uint8Array;
+}
+
+export function splitJsonLines(file: Buffer): JsonLine[] {
+  const out: JsonLine[] = [];
+  let start = 0;
+  let lineNo = 0;
+  while (start <= file.length) {
+    let end = file.indexOf(0x0a, start);
+    if (end === -1) end = file.length;
+    lineNo++;
+    let stop = end;
+    if (stop > start && file[stop - 1] === 0x0d) stop--;
+    const bytes = file.subarray(start, stop);
+    if (!isBlank(bytes)) out.push({ lineNo, byteOffset: start, bytes });
+    start = end + 1;
+  }
+  return out;
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09) return false;
+  return true;
+}
