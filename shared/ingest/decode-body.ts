@@ -8,6 +8,7 @@
  * as 'base64', and text with lone surrogates (unwritable as UTF-8) as a JSON string literal ('json').
  * An already-parsed object's raw text is its re-serialisation: the host kept no other.
  */
+import { isAscii } from 'node:buffer';
 import type { Rejection } from './reason-codes.js';
 import { rejection } from './reason-codes.js';
 
@@ -81,6 +82,37 @@ export function decodeBody(body: unknown, maxBytes: number): Decoded {
     ? { encoding: 'json', body: JSON.stringify(head), truncated: head.length < text.length }
     : { encoding: 'utf8', body: head, truncated: head.length < text.length };
   return fail('body_not_object', `the body is JSON ${kind}, not an object`, raw);
+}
+
+/**
+ * `bytesAsText` for every byte body of a batch at once, when they are all ASCII (the common case:
+ * POS JSON): one copy of the bodies, one decode, and each body's text a slice of that one string.
+ * A 10k batch's texts then live in one large object instead of 10k young strings that the garbage
+ * collector copies (and promotes) until the batch is written — that copying cost about a fifth of
+ * the landing. ASCII has no byte-order mark and is valid UTF-8, so each slice is exactly what
+ * `bytesAsText` gives (bodies over the size limit are left out, as there). Undefined when a byte
+ * body is not ASCII: decode each with `bytesAsText` then.
+ */
+export function asciiBodiesAsText(
+  bodies: readonly unknown[],
+  maxBytes: number,
+): (string | undefined)[] | undefined {
+  const parts: Uint8Array[] = [];
+  for (const body of bodies) if (body instanceof Uint8Array) parts.push(body);
+  if (parts.length === 0) return undefined;
+  const all = Buffer.concat(parts);
+  if (!isAscii(all)) return undefined;
+  const text = all.toString('latin1');
+  const out = new Array<string | undefined>(bodies.length);
+  let at = 0;
+  for (let i = 0; i < bodies.length; i++) {
+    const body = bodies[i];
+    if (!(body instanceof Uint8Array)) continue;
+    const end = at + body.byteLength;
+    if (body.byteLength <= maxBytes) out[i] = text.slice(at, end);
+    at = end;
+  }
+  return out;
 }
 
 /**

@@ -29,7 +29,7 @@ import {
 import { RowBuffer } from './row-buffer.js';
 import type { BatchMetadata, EventPosition } from './batch-metadata.js';
 import { BRONZE_SCHEMA, PARTITION_COLUMNS, QUARANTINE_SCHEMA, tableConfiguration } from './bronze-tables.js';
-import { bytesAsText, decodeBody } from './decode-body.js';
+import { asciiBodiesAsText, bytesAsText, decodeBody } from './decode-body.js';
 import { IngestError } from './ingest-errors.js';
 import type { Rejection } from './reason-codes.js';
 import { scanEvent } from './scan-event.js';
@@ -139,6 +139,7 @@ export async function landBatch(
   const invalidIndex: number[] = [];
   const outcomes: EventOutcome[] = new Array<EventOutcome>(events.length);
   const scanner = ports.scanner ?? true;
+  const asciiTexts = scanner ? asciiBodiesAsText(events, limits.maxEventBytes) : undefined;
   let watermark: number | undefined;
 
   for (let i = 0; i < events.length; i++) {
@@ -158,7 +159,9 @@ export async function landBatch(
       : typeof body === 'string'
         ? body
         : body instanceof Uint8Array
-          ? bytesAsText(body, limits.maxEventBytes)
+          ? asciiTexts
+            ? asciiTexts[i]
+            : bytesAsText(body, limits.maxEventBytes)
           : undefined;
     const scanned =
       text === undefined ? undefined : scanEvent(text, limits.maxEventBytes, reference, limits.validation);

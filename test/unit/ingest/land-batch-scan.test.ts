@@ -4,6 +4,7 @@
  * CLI hand bytes over) gives the same outcomes and the same Bronze and quarantine rows, read back
  * from the Parquet files, as the full path alone (`scanner: false`).
  */
+import { isAscii } from 'node:buffer';
 import { describe, expect, test } from 'vitest';
 import { loadSettings } from '../../../shared/config/config.js';
 import { scanAll } from '../../../shared/delta/read/scan.js';
@@ -37,6 +38,9 @@ describe('landBatch with the scanner', () => {
     bytes.push(Buffer.from([0x7b, 0xff, 0x7d]));
     bytes.push(Buffer.concat([Buffer.from('\ufeff\ufeff'), Buffer.from(texts[0] ?? '')]));
     bytes.push(Buffer.from(JSON.stringify({ ...JSON.parse(texts[0] ?? '{}'), pad: 'x'.repeat(300_000) })));
+    // All ASCII: the batch is decoded at once (asciiBodiesAsText); the batch above is not.
+    const ascii = texts.map((t) => Buffer.from(t)).filter((b) => isAscii(b));
+    expect(ascii.length).toBeGreaterThan(350);
     const full = await land(texts, false);
     const scanned = await land(texts);
     const fullBytes = await land(bytes, false);
@@ -50,6 +54,10 @@ describe('landBatch with the scanner', () => {
     expect(scannedBytes.bronze).toEqual(fullBytes.bronze);
     expect(scannedBytes.quarantine).toEqual(fullBytes.quarantine);
     expect(fullBytes.bronze).toEqual(full.bronze);
+    const [asciiFull, asciiScanned] = [await land(ascii, false), await land(ascii)];
+    expect(asciiScanned.result.outcomes).toEqual(asciiFull.result.outcomes);
+    expect(asciiScanned.bronze).toEqual(asciiFull.bronze);
+    expect(asciiScanned.quarantine).toEqual(asciiFull.quarantine);
     expect(fullBytes.quarantine.slice(-3).map((r) => r.reason_code)).toEqual([
       'body_not_utf8',
       'body_not_json',

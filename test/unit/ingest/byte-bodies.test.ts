@@ -1,0 +1,57 @@
+/**
+ * Byte bodies as text for the scanner (decode-body.ts): the batch-wide ASCII decode gives each body
+ * exactly what the per-body decode gives (slices of one string), leaves out what that leaves out, and
+ * declines a batch with any non-ASCII byte body, whatever else the batch holds.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { asciiBodiesAsText, bytesAsText } from '../../../shared/ingest/decode-body.js';
+
+const MAX = 24;
+const asciiText = fc.string({
+  unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)),
+  maxLength: 40,
+  size: 'medium', // about a third over MAX
+});
+const body = fc.oneof(
+  asciiText.map((t) => Buffer.from(t, 'latin1')),
+  asciiText.map((t) => new Uint8Array(Buffer.from(t, 'latin1'))), // not a Buffer: a plain view
+  asciiText, // text bodies are not the decoder's business
+  fc.constant({ eventId: 'x' }),
+  fc.constant(null),
+);
+
+describe('asciiBodiesAsText', () => {
+  test('equals bytesAsText for every byte body of an ASCII batch; other bodies have no text', () => {
+    fc.assert(
+      fc.property(fc.array(body, { minLength: 1, maxLength: 30 }), (bodies) => {
+        const texts = asciiBodiesAsText(bodies, MAX);
+        if (!bodies.some((b) => b instanceof Uint8Array)) {
+          expect(texts).toBeUndefined();
+          return;
+        }
+        expect(texts).toBeDefined();
+        bodies.forEach((b, i) => {
+          expect(texts?.[i]).toBe(b instanceof Uint8Array ? bytesAsText(b, MAX) : undefined);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('declines a batch with a non-ASCII byte body (UTF-8, BOM or invalid)', () => {
+    const ok = Buffer.from('{"a":1}');
+    for (const odd of [Buffer.from('{"a":"é"}'), Buffer.from('\ufeff{}'), Buffer.from([0x7b, 0xff, 0x7d])])
+      expect(asciiBodiesAsText([ok, 'text', odd, ok], MAX)).toBeUndefined();
+  });
+
+  test('bodies over the limit are left out, the following ones still line up', () => {
+    const long = Buffer.from(`{"pad":"${'x'.repeat(MAX)}"}`);
+    expect(long.byteLength).toBeGreaterThan(MAX);
+    expect(asciiBodiesAsText([Buffer.from('{"a":1}'), long, Buffer.from('{"b":2}')], MAX)).toEqual([
+      '{"a":1}',
+      undefined,
+      '{"b":2}',
+    ]);
+  });
+});
