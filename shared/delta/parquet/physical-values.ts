@@ -151,12 +151,9 @@ function toInt64(
   if (values instanceof BigInt64Array) {
     data = values.subarray(offset, offset + n);
     if (n === 0) return { values: { kind: 'int64', data } };
-    min = max = data[0] as bigint;
-    for (let i = 1; i < n; i++) {
-      const v = data[i] as bigint;
-      if (v < min) min = v;
-      else if (v > max) max = v;
-    }
+    const at = int64RangeIndex(data);
+    min = data[at.min] as bigint;
+    max = data[at.max] as bigint;
   } else if (ArrayBuffer.isView(values)) {
     throw badValue(leaf, values, 'bigints (or a BigInt64Array)');
   } else {
@@ -249,6 +246,46 @@ function floatMinMax(data: Float32Array | Float64Array, n: number): [number, num
 }
 
 /** Min and max of data[0, n), n ≥ 1. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Positions of the smallest and the largest value of a non-empty BigInt64Array, without a bigint per
+ * element (reading one allocates): values are compared as (signed high word, unsigned low word) pairs
+ * through an Int32Array view.
+ */
+export function int64RangeIndex(data: BigInt64Array): { min: number; max: number } {
+  const n = data.length;
+  let minI = 0;
+  let maxI = 0;
+  if (!LITTLE_ENDIAN) {
+    for (let i = 1; i < n; i++) {
+      if ((data[i] as bigint) < (data[minI] as bigint)) minI = i;
+      if ((data[i] as bigint) > (data[maxI] as bigint)) maxI = i;
+    }
+    return { min: minI, max: maxI };
+  }
+  const words = new Int32Array(data.buffer, data.byteOffset, n * 2);
+  let minHi = words[1] as number;
+  let minLo = (words[0] as number) >>> 0;
+  let maxHi = minHi;
+  let maxLo = minLo;
+  for (let i = 1; i < n; i++) {
+    const hi = words[2 * i + 1] as number;
+    const lo = (words[2 * i] as number) >>> 0;
+    if (hi < minHi || (hi === minHi && lo < minLo)) {
+      minI = i;
+      minHi = hi;
+      minLo = lo;
+    }
+    if (hi > maxHi || (hi === maxHi && lo > maxLo)) {
+      maxI = i;
+      maxHi = hi;
+      maxLo = lo;
+    }
+  }
+  return { min: minI, max: maxI };
+}
+
 export function int32Range(data: Int32Array, n: number): { min: number; max: number } {
   let min = data[0] as number;
   let max = min;

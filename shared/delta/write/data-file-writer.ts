@@ -150,8 +150,9 @@ function groupByPartition(
 
 function checkNullability(schema: StructType, columns: readonly (readonly unknown[])[]): void {
   schema.fields.forEach((f, i) => {
-    if (f.nullable) return;
     const col = columns[i] ?? [];
+    // A typed array holds no null (and reading a BigInt64Array element allocates a bigint).
+    if (f.nullable || ArrayBuffer.isView(col)) return;
     for (let r = 0; r < col.length; r++) {
       if (col[r] === null || col[r] === undefined) {
         throw new DeltaError('InvalidArgument', `column ${f.name} is NOT NULL but row ${r} is null`);

@@ -7,6 +7,7 @@
  */
 import type { DataType, StructField, StructType } from '../protocol/schema.js';
 import { parseDecimal } from '../protocol/schema.js';
+import { int64RangeIndex } from '../parquet/physical-values.js';
 import { formatDecimal, formatTimestampMicros } from '../read/json-rows.js';
 import { formatDate } from '../read/json-rows.js';
 
@@ -96,39 +97,16 @@ function countNulls(values: readonly unknown[]): number {
   return n;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /**
- * Min and max of a typed column by index, without materialising a bigint per element: int64 values
- * are compared as (signed high word, unsigned low word) pairs through an Int32Array view.
+ * Min and max of a typed column by index, without materialising a bigint per element
+ * (int64RangeIndex); doubles skip NaN as Spark does.
  */
 function typedMinMax(values: TypedColumn): { min: unknown; max: unknown } | undefined {
   const n = values.length;
   if (n === 0) return undefined;
   if (values instanceof BigInt64Array) {
-    if (!LITTLE_ENDIAN) return minMax(Array.from(values), 'long');
-    const words = new Int32Array(values.buffer, values.byteOffset, n * 2);
-    let minI = 0;
-    let maxI = 0;
-    let minHi = words[1] as number;
-    let minLo = (words[0] as number) >>> 0;
-    let maxHi = minHi;
-    let maxLo = minLo;
-    for (let i = 1; i < n; i++) {
-      const hi = words[2 * i + 1] as number;
-      const lo = (words[2 * i] as number) >>> 0;
-      if (hi < minHi || (hi === minHi && lo < minLo)) {
-        minI = i;
-        minHi = hi;
-        minLo = lo;
-      }
-      if (hi > maxHi || (hi === maxHi && lo > maxLo)) {
-        maxI = i;
-        maxHi = hi;
-        maxLo = lo;
-      }
-    }
-    return { min: values[minI], max: values[maxI] };
+    const at = int64RangeIndex(values);
+    return { min: values[at.min], max: values[at.max] };
   }
   let min = Infinity;
   let max = -Infinity;

@@ -1,10 +1,13 @@
 /**
  * File statistics over typed columns (the fast path RowBuffer's BigInt64Arrays take) must equal the
- * statistics of the same values as a plain array, and string bounds must follow code-point order.
+ * statistics of the same values as a plain array — Delta stats and Parquet chunk bounds — and string
+ * bounds must follow code-point order.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { field, struct } from '../../../shared/delta/protocol/schema.js';
+import { buildParquetSchema } from '../../../shared/delta/parquet/parquet-schema.js';
+import { toPhysical } from '../../../shared/delta/parquet/physical-values.js';
 import { compareUtf8, computeStats } from '../../../shared/delta/write/stats.js';
 
 const INT64 = fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
@@ -43,6 +46,27 @@ describe('stats over typed columns', () => {
         const plain = computeStats(schema, [values, values, values], values.length);
         expect(fast).toEqual(plain);
         expect(fast.nullCount).toEqual({ n: 0, ts: 0, amt: 0 });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('the Parquet chunk bounds of a BigInt64Array are those of the same values as an array', () => {
+    const leaves = buildParquetSchema(schema).leaves;
+    fc.assert(
+      fc.property(fc.array(EDGY, { minLength: 1, maxLength: 60 }), fc.nat(7), (values, offset) => {
+        const backing = new BigInt64Array(values.length + offset);
+        backing.set(values, offset);
+        // Bounds, or the error for a value out of the type's range (decimal(18,2)).
+        const bounds = (leaf: (typeof leaves)[number], v: ArrayLike<unknown>, at: number) => {
+          try {
+            const p = toPhysical(leaf, v, at, values.length);
+            return [p.min, p.max];
+          } catch (err) {
+            return (err as Error).message;
+          }
+        };
+        for (const leaf of leaves) expect(bounds(leaf, backing, offset)).toEqual(bounds(leaf, values, 0));
       }),
       { numRuns: 300 },
     );
