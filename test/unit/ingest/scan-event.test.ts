@@ -107,7 +107,8 @@ describe('scanEvent ≡ decodeBody → validateEvent → bronzeRow', () => {
       { numRuns: 1000 },
     );
     expect(tally.canonical).toBeGreaterThan(5);
-    expect(tally.general).toBeGreaterThan(50);
+    // About 65 per 1000 runs (half of the sizes are under the text's own); 50 failed ~1 run in 10.
+    expect(tally.general).toBeGreaterThan(30);
   });
 
   test('simulator bodies, malformed ones included; every valid one is taken by the canonical tier', () => {
