@@ -84,6 +84,23 @@ describe('LocalFsStore on disk', () => {
     );
   });
 
+  it('writes again into a directory removed after its first write (the store remembers directories)', async () => {
+    const root = await tempDir();
+    const store = new LocalFsStore(root);
+    await store.put('ingest_date=2026-11-26/a.parquet', text('a'));
+    await store.putIfAbsent('_delta_log/00000000000000000000.json', text('{}'));
+    await rm(join(root, 'ingest_date=2026-11-26'), { recursive: true });
+    await rm(join(root, '_delta_log'), { recursive: true });
+    await store.put('ingest_date=2026-11-26/b.parquet', text('b'));
+    expect(await store.putIfAbsent('_delta_log/00000000000000000001.json', text('{}'))).toEqual({
+      kind: 'created',
+    });
+    expect((await store.list('')).map((o) => o.key)).toEqual([
+      '_delta_log/00000000000000000001.json',
+      'ingest_date=2026-11-26/b.parquet',
+    ]);
+  });
+
   it('8 processes racing putIfAbsent on one key: exactly one creates, its bytes are stored', async () => {
     const root = await tempDir();
     const key = '_delta_log/00000000000000000000.json';

@@ -33,6 +33,8 @@ import {
 export class LocalFsStore implements ObjectStore {
   readonly description: string;
   readonly root: string;
+  /** Directories this store has created or seen: a write into one skips the mkdir round trip. */
+  readonly #knownDirs = new Set<string>();
 
   /** `root` is created on the first write; relative paths resolve against the current directory. */
   constructor(root: string) {
@@ -106,10 +108,9 @@ export class LocalFsStore implements ObjectStore {
   async put(key: string, data: Uint8Array): Promise<void> {
     const path = this.#path(key);
     try {
-      await mkdir(dirname(path), { recursive: true });
       const temp = tempPathFor(path);
       try {
-        await writeDurably(temp, data);
+        await this.#writeDurably(temp, data);
         await rename(temp, path);
       } catch (error) {
         await rm(temp, { force: true });
@@ -125,8 +126,7 @@ export class LocalFsStore implements ObjectStore {
     const path = this.#path(key);
     const temp = tempPathFor(path);
     try {
-      await mkdir(dirname(path), { recursive: true });
-      await writeDurably(temp, data);
+      await this.#writeDurably(temp, data);
       let created: boolean;
       try {
         await link(temp, path);
@@ -135,7 +135,9 @@ export class LocalFsStore implements ObjectStore {
         if (errorCode(error) !== 'EEXIST') throw linkFailure(error);
         created = false;
       } finally {
-        await rm(temp, { force: true });
+        await unlink(temp).catch((error: unknown) => {
+          if (!isMissing(error)) throw error;
+        });
       }
       await syncDirectory(dirname(path));
       if (created) return { kind: 'created' };
@@ -154,6 +156,25 @@ export class LocalFsStore implements ObjectStore {
     } catch (error) {
       if (isMissing(error)) return;
       throw this.#fail('delete', key, error);
+    }
+  }
+
+  /**
+   * Writes and fsyncs a new file, creating its directory the first time this store writes there
+   * (and again if it has been removed since: a missing directory fails the open with ENOENT).
+   */
+  async #writeDurably(path: string, data: Uint8Array): Promise<void> {
+    const dir = dirname(path);
+    if (!this.#knownDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.#knownDirs.add(dir);
+    }
+    try {
+      await writeDurably(path, data);
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+      await mkdir(dir, { recursive: true });
+      await writeDurably(path, data);
     }
   }
 
