@@ -1,7 +1,9 @@
 /**
  * Benchmark: the Bronze landing use case vs DuckDB on the same POS batches, and commit contention.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/ingest.js [--runs 5] [--sizes 100,1000,10000] [--partitions 8,32]
+ *   npm run bench -- ingest [--runs 5] [--sizes 100,1000,10000] [--partitions 8,32]
+ *
+ * (bench/run.ts starts it with the Node options the worker has in Azure, WORKER_NODE_OPTIONS.)
  *
  * Part 1, per batch size (simulator events, valid, one NDJSON file per batch on disk; both sides start
  * from that file):
@@ -79,7 +81,8 @@ async function main(): Promise<void> {
     const threads = (await con.runAndReadAll(`SELECT current_setting('threads') AS t`)).getRowObjectsJson()[0]
       ?.t;
     console.log(
-      `node ${process.version}, DuckDB threads ${JSON.stringify(threads)}, runs ${args.runs} (median, after 1 warm-up)\n`,
+      `node ${process.version} ${[...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim() || "(no node options: `npm run bench -- ingest` adds the worker's)"}, ` +
+        `DuckDB threads ${JSON.stringify(threads)}, runs ${args.runs} (median, after 1 warm-up)\n`,
     );
     console.log('batch   ours ev/s/core   duckdb ev/s/core   ratio   ours ms (wall)   duckdb ms (wall)');
     for (const size of args.sizes) {

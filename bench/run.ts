@@ -5,9 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WORKER_NODE_OPTIONS } from '../shared/config/worker-node-options.js';
 
 const BENCHES: Record<string, { what: string; nodeFlags?: string[] }> = {
-  ingest: { what: 'Bronze landing vs DuckDB read_json → COPY, and commit contention' },
+  ingest: {
+    what: 'Bronze landing vs DuckDB read_json → COPY, and commit contention',
+    // Ours runs with the worker's Node options in Azure (DuckDB's memory is native: unaffected).
+    nodeFlags: WORKER_NODE_OPTIONS.split(' '),
+  },
   transforms: {
     what: 'Silver+Gold full run vs the same SQL raw in DuckDB, and an incremental run after one hour',
     nodeFlags: ['--expose-gc', '--max-old-space-size=12000'],

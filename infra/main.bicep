@@ -231,6 +231,8 @@ var platformAppSettings = {
   PosEventHubConnection__fullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  // Worker V8 young generation for batch landing (shared/config/worker-node-options.ts).
+  NODE_OPTIONS: '--max-semi-space-size=64'
 }
 
 var storageAppSettings = {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SETTING_NAMES, loadSettings } from '../../../shared/config/config.js';
+import { WORKER_NODE_OPTIONS } from '../../../shared/config/worker-node-options.js';
 import {
   INFRA,
   REPO,
@@ -81,6 +82,10 @@ describe('infra/main.bicep app settings', () => {
     const connection = /EVENTHUB_CONNECTION_SETTING\s*=\s*'([^']+)'/.exec(source)?.[1];
     expect(connection).toBeDefined();
     expect(bicepSettings.has(`${connection ?? ''}__fullyQualifiedNamespace`)).toBe(true);
+  });
+
+  it('give the worker the Node options the ingest benchmark measures (WORKER_NODE_OPTIONS)', () => {
+    expect(literalString(bicepSettings.get('NODE_OPTIONS') ?? '')).toBe(WORKER_NODE_OPTIONS);
   });
 
   it('leave the runtime to functionAppConfig (Flex Consumption rejects the old runtime settings)', () => {

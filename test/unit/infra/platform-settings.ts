@@ -13,6 +13,8 @@ export const PLATFORM_SETTINGS: Readonly<Record<string, string>> = {
     'where the host and worker send telemetry (identifies the component; not a secret)',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING:
     'Authorization=AAD: telemetry is sent with the managed identity because local auth is disabled on Application Insights',
+  NODE_OPTIONS:
+    "read by Node itself: the worker's V8 young generation for batch landing (shared/config/worker-node-options.ts)",
 };
 
 /** Settings the code reads that Azure deliberately leaves unset. */
