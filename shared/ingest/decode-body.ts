@@ -84,33 +84,41 @@ export function decodeBody(body: unknown, maxBytes: number): Decoded {
   return fail('body_not_object', `the body is JSON ${kind}, not an object`, raw);
 }
 
+/** Past this many bytes a batch's bodies are decoded one by one (a string is at most ~512 MiB). */
+export const MAX_BATCH_TEXT_BYTES = 64 << 20;
+
 /**
  * `bytesAsText` for every byte body of a batch at once, when they are all ASCII (the common case:
  * POS JSON): one copy of the bodies, one decode, and each body's text a slice of that one string.
  * A 10k batch's texts then live in one large object instead of 10k young strings that the garbage
  * collector copies (and promotes) until the batch is written — that copying cost about a fifth of
  * the landing. ASCII has no byte-order mark and is valid UTF-8, so each slice is exactly what
- * `bytesAsText` gives (bodies over the size limit are left out, as there). Undefined when a byte
- * body is not ASCII: decode each with `bytesAsText` then.
+ * `bytesAsText` gives; bodies over the size limit are left out (no text), as there. Undefined when a
+ * byte body within the limit is not ASCII, or when they add up to more than `maxTotalBytes`: decode
+ * each with `bytesAsText` then.
  */
 export function asciiBodiesAsText(
   bodies: readonly unknown[],
   maxBytes: number,
+  maxTotalBytes = MAX_BATCH_TEXT_BYTES,
 ): (string | undefined)[] | undefined {
   const parts: Uint8Array[] = [];
-  for (const body of bodies) if (body instanceof Uint8Array) parts.push(body);
-  if (parts.length === 0) return undefined;
-  const all = Buffer.concat(parts);
+  let total = 0;
+  for (const body of bodies) {
+    if (!(body instanceof Uint8Array) || body.byteLength > maxBytes) continue;
+    parts.push(body);
+    total += body.byteLength;
+  }
+  if (parts.length === 0 || total > maxTotalBytes) return undefined;
+  const all = Buffer.concat(parts, total);
   if (!isAscii(all)) return undefined;
   const text = all.toString('latin1');
   const out = new Array<string | undefined>(bodies.length);
   let at = 0;
   for (let i = 0; i < bodies.length; i++) {
     const body = bodies[i];
-    if (!(body instanceof Uint8Array)) continue;
-    const end = at + body.byteLength;
-    if (body.byteLength <= maxBytes) out[i] = text.slice(at, end);
-    at = end;
+    if (!(body instanceof Uint8Array) || body.byteLength > maxBytes) continue;
+    out[i] = text.slice(at, (at += body.byteLength));
   }
   return out;
 }

@@ -23,10 +23,11 @@ const body = fc.oneof(
 
 describe('asciiBodiesAsText', () => {
   test('equals bytesAsText for every byte body of an ASCII batch; other bodies have no text', () => {
+    // (A batch whose byte bodies are all over the limit has nothing to decode: undefined.)
     fc.assert(
       fc.property(fc.array(body, { minLength: 1, maxLength: 30 }), (bodies) => {
         const texts = asciiBodiesAsText(bodies, MAX);
-        if (!bodies.some((b) => b instanceof Uint8Array)) {
+        if (!bodies.some((b) => b instanceof Uint8Array && b.byteLength <= MAX)) {
           expect(texts).toBeUndefined();
           return;
         }
@@ -43,6 +44,14 @@ describe('asciiBodiesAsText', () => {
     const ok = Buffer.from('{"a":1}');
     for (const odd of [Buffer.from('{"a":"é"}'), Buffer.from('\ufeff{}'), Buffer.from([0x7b, 0xff, 0x7d])])
       expect(asciiBodiesAsText([ok, 'text', odd, ok], MAX)).toBeUndefined();
+  });
+
+  test('a batch over the total limit is declined; a non-ASCII body over the size limit does not count', () => {
+    const a = Buffer.from('{"a":1}');
+    expect(asciiBodiesAsText([a, a, a], MAX, 3 * a.byteLength)).toEqual(['{"a":1}', '{"a":1}', '{"a":1}']);
+    expect(asciiBodiesAsText([a, a, a], MAX, 3 * a.byteLength - 1)).toBeUndefined();
+    const longUtf8 = Buffer.from(`{"pad":"${'é'.repeat(MAX)}"}`);
+    expect(asciiBodiesAsText([a, longUtf8, a], MAX)).toEqual(['{"a":1}', undefined, '{"a":1}']);
   });
 
   test('bodies over the limit are left out, the following ones still line up', () => {
