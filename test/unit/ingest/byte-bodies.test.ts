@@ -21,12 +21,32 @@ const body = fc.oneof(
   fc.constant(null),
 );
 
+/** No minimum total: small test batches are decoded at once too. */
+const ANY = { min: 0, max: 1 << 20 };
+
+/** The bodies as views of one buffer, in order, separated by newlines (lines of a file). */
+function asLinesOfOneBuffer(bodies: readonly unknown[]): unknown[] {
+  const bytes = bodies.filter((b): b is Uint8Array => b instanceof Uint8Array);
+  const file = Buffer.concat(bytes.flatMap((b) => [b, Buffer.from('\n')]));
+  let at = 0;
+  return bodies.map((b) => {
+    if (!(b instanceof Uint8Array)) return b;
+    const view = file.subarray(at, at + b.byteLength);
+    at += b.byteLength + 1;
+    return view;
+  });
+}
+
 describe('asciiBodiesAsText', () => {
-  test('equals bytesAsText for every byte body of an ASCII batch; other bodies have no text', () => {
+  test('equals bytesAsText for every byte body of an ASCII batch, copies or views of one buffer; other bodies have no text', () => {
     // (A batch whose byte bodies are all over the limit has nothing to decode: undefined.)
     fc.assert(
-      fc.property(fc.array(body, { minLength: 1, maxLength: 30 }), (bodies) => {
-        const texts = asciiBodiesAsText(bodies, MAX);
+      fc.property(fc.array(body, { minLength: 1, maxLength: 30 }), fc.boolean(), (given, lines) => {
+        // Separate copies, or the lines of one buffer.
+        const bodies = lines
+          ? asLinesOfOneBuffer(given)
+          : given.map((b) => (b instanceof Uint8Array ? Uint8Array.from(b) : b));
+        const texts = asciiBodiesAsText(bodies, MAX, ANY);
         if (!bodies.some((b) => b instanceof Uint8Array && b.byteLength <= MAX)) {
           expect(texts).toBeUndefined();
           return;
@@ -36,31 +56,37 @@ describe('asciiBodiesAsText', () => {
           expect(texts?.[i]).toBe(b instanceof Uint8Array ? bytesAsText(b, MAX) : undefined);
         });
       }),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
   });
 
   test('declines a batch with a non-ASCII byte body (UTF-8, BOM or invalid)', () => {
     const ok = Buffer.from('{"a":1}');
-    for (const odd of [Buffer.from('{"a":"é"}'), Buffer.from('\ufeff{}'), Buffer.from([0x7b, 0xff, 0x7d])])
-      expect(asciiBodiesAsText([ok, 'text', odd, ok], MAX)).toBeUndefined();
+    for (const odd of [Buffer.from('{"a":"é"}'), Buffer.from('\ufeff{}'), Buffer.from([0x7b, 0xff, 0x7d])]) {
+      expect(asciiBodiesAsText([ok, 'text', odd, ok], MAX, ANY)).toBeUndefined();
+      expect(asciiBodiesAsText(asLinesOfOneBuffer([ok, 'text', odd, ok]), MAX, ANY)).toBeUndefined();
+    }
   });
 
-  test('a batch over the total limit is declined; a non-ASCII body over the size limit does not count', () => {
+  test('only totals within the bounds are decoded at once; a non-ASCII body over the size limit does not count', () => {
     const a = Buffer.from('{"a":1}');
-    expect(asciiBodiesAsText([a, a, a], MAX, 3 * a.byteLength)).toEqual(['{"a":1}', '{"a":1}', '{"a":1}']);
-    expect(asciiBodiesAsText([a, a, a], MAX, 3 * a.byteLength - 1)).toBeUndefined();
+    const n = a.byteLength;
+    expect(asciiBodiesAsText([a, a, a], MAX, { min: 0, max: 3 * n })).toEqual([
+      '{"a":1}',
+      '{"a":1}',
+      '{"a":1}',
+    ]);
+    expect(asciiBodiesAsText([a, a, a], MAX, { min: 0, max: 3 * n - 1 })).toBeUndefined();
+    expect(asciiBodiesAsText([a, a, a], MAX, { min: 3 * n + 1, max: 1 << 20 })).toBeUndefined();
     const longUtf8 = Buffer.from(`{"pad":"${'é'.repeat(MAX)}"}`);
-    expect(asciiBodiesAsText([a, longUtf8, a], MAX)).toEqual(['{"a":1}', undefined, '{"a":1}']);
+    expect(asciiBodiesAsText([a, longUtf8, a], MAX, ANY)).toEqual(['{"a":1}', undefined, '{"a":1}']);
   });
 
   test('bodies over the limit are left out, the following ones still line up', () => {
     const long = Buffer.from(`{"pad":"${'x'.repeat(MAX)}"}`);
     expect(long.byteLength).toBeGreaterThan(MAX);
-    expect(asciiBodiesAsText([Buffer.from('{"a":1}'), long, Buffer.from('{"b":2}')], MAX)).toEqual([
-      '{"a":1}',
-      undefined,
-      '{"b":2}',
-    ]);
+    const bodies = [Buffer.from('{"a":1}'), long, Buffer.from('{"b":2}')];
+    for (const given of [bodies, asLinesOfOneBuffer(bodies)])
+      expect(asciiBodiesAsText(given, MAX, ANY)).toEqual(['{"a":1}', undefined, '{"b":2}']);
   });
 });

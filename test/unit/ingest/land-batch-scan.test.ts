@@ -13,6 +13,8 @@ import { MemoryStore } from '../../../shared/delta/storage/memory-store.js';
 import type { ObjectStore } from '../../../shared/delta/storage/object-store.js';
 import { landPorts } from '../../../shared/ingest/compose.js';
 import { landBatch } from '../../../shared/ingest/land-batch.js';
+import { BATCH_TEXT_BYTES } from '../../../shared/ingest/decode-body.js';
+import { splitJsonLines } from '../../../shared/ingest/json-lines.js';
 import { simulatePosTraffic } from '../../../shared/ingest/simulator/pos-traffic.js';
 
 async function rows(store: ObjectStore): Promise<Record<string, unknown>[]> {
@@ -38,9 +40,12 @@ describe('landBatch with the scanner', () => {
     bytes.push(Buffer.from([0x7b, 0xff, 0x7d]));
     bytes.push(Buffer.concat([Buffer.from('\ufeff\ufeff'), Buffer.from(texts[0] ?? '')]));
     bytes.push(Buffer.from(JSON.stringify({ ...JSON.parse(texts[0] ?? '{}'), pad: 'x'.repeat(300_000) })));
-    // All ASCII: the batch is decoded at once (asciiBodiesAsText); the batch above is not.
-    const ascii = texts.map((t) => Buffer.from(t)).filter((b) => isAscii(b));
-    expect(ascii.length).toBeGreaterThan(350);
+    // All ASCII and over BATCH_TEXT_BYTES.min (the bodies 8 times, as lines of one file): the batch is
+    // decoded at once (asciiBodiesAsText); the batches above are not.
+    const asciiTexts = texts.filter((t) => isAscii(Buffer.from(t)));
+    expect(asciiTexts.length).toBeGreaterThan(350);
+    const ascii = splitJsonLines(Buffer.from(`${asciiTexts.join('\n')}\n`.repeat(8))).map((l) => l.bytes);
+    expect(ascii.reduce((n, b) => n + b.byteLength, 0)).toBeGreaterThan(BATCH_TEXT_BYTES.min);
     const full = await land(texts, false);
     const scanned = await land(texts);
     const fullBytes = await land(bytes, false);
