@@ -4,9 +4,9 @@
  * A column chunk is dictionary encoded when its distinct values are few enough: the dictionary
  * must stay under `MAX_DICTIONARY_BYTES` (the dictionary page is a single page) and the estimated
  * dictionary + index size must beat PLAIN. Columns that look unique after `PROBE_VALUES` values
- * (ids) are abandoned early so they cost only a few thousand map lookups; long values (JSON
- * payloads, over `LONG_VALUE` characters on average) that look unique after the first
- * `FIRST_PROBE_VALUES` already, as hashing them is what costs.
+ * (ids; long ids already after `EARLY_PROBE_VALUES`) are abandoned early so they cost only a few
+ * thousand map lookups; long values (JSON payloads, over `LONG_VALUE` characters on average) that
+ * look unique after the first `FIRST_PROBE_VALUES` already, as hashing them is what costs.
  *
  * Invariants: `indices[i]` is the position in `entries` of value i; entries are in first-seen order
  * and pairwise distinct (strings by value, binary by bytes).
@@ -21,6 +21,15 @@ const FIRST_PROBE_VALUES = 256;
 const LONG_VALUE = 64;
 const PROBE_VALUES = 8192;
 const PROBE_MAX_DISTINCT_RATIO = 0.9;
+/**
+ * After this many values, a column of values of at least `EARLY_MIN_LENGTH` characters on average
+ * with fewer than 1 % repeats is abandoned (ids: uuids, transaction ids). Fewer than ~10 repeats in
+ * 1024 values means some 50k distinct values or more (values drawn at random: 20k distinct show
+ * ~26), whose dictionary at that length would not fit the 1 MiB page anyway.
+ */
+const EARLY_PROBE_VALUES = 1024;
+const EARLY_MAX_DISTINCT_RATIO = 0.99;
+const EARLY_MIN_LENGTH = 20;
 
 export interface Dictionary {
   indices: Int32Array;
@@ -70,6 +79,12 @@ export function buildDictionary(
       (i === PROBE_VALUES - 1 ||
         (i === FIRST_PROBE_VALUES - 1 && plainBytes > FIRST_PROBE_VALUES * (4 + LONG_VALUE))) &&
       entries.length > (i + 1) * PROBE_MAX_DISTINCT_RATIO
+    )
+      return null;
+    if (
+      i === EARLY_PROBE_VALUES - 1 &&
+      entries.length > EARLY_PROBE_VALUES * EARLY_MAX_DISTINCT_RATIO &&
+      plainBytes >= EARLY_PROBE_VALUES * (4 + EARLY_MIN_LENGTH)
     )
       return null;
   }

@@ -237,6 +237,24 @@ describe('writeParquet: pages', () => {
     expect(m.dictionary_page_offset).toBeUndefined();
   });
 
+  it('dictionary probe: long unique-looking values are dropped after 1024, short ones and repeats kept', () => {
+    const s: StructType = struct(field('v', 'string', false));
+    const encodings = (values: string[]) => chunk(writeParquet(s, [values]), 'v').encodings;
+    // 1024 distinct 36-character ids, then one repeated value: a dictionary would pay off over the
+    // whole chunk, but the first 1024 look like ids of a column too big for one dictionary page.
+    const ids = Array.from({ length: 1024 }, (_, i) => `id-${String(i).padStart(33, '0')}`);
+    const repeated = Array.from({ length: 20_000 }, () => 'id-repeated-value-of-36-characters-');
+    expect(encodings([...ids, ...repeated])).toEqual(['PLAIN', 'RLE']);
+    // The same shape with 16-character values (under the early rule's length) keeps its dictionary,
+    // and so do long values that repeat early (2 000 distinct: ~20 % repeats among the first 1024).
+    const short = ids.map((v) => v.slice(-16));
+    expect(encodings([...short, ...repeated.map((v) => v.slice(-16))])).toContain('RLE_DICTIONARY');
+    let seed = 7;
+    const pick = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % 2000;
+    const drawn = Array.from({ length: 50_000 }, () => `id-${String(pick()).padStart(33, '0')}`);
+    expect(encodings(drawn)).toContain('RLE_DICTIONARY');
+  });
+
   it('dictionary-encoded columns with nulls and wide indices read back exactly', async () => {
     const s: StructType = struct(field('sku', 'string'), field('b', 'binary'));
     const n = 100_000;
