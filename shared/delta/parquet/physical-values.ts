@@ -245,7 +245,6 @@ function floatMinMax(data: Float32Array | Float64Array, n: number): [number, num
   return [min, max];
 }
 
-/** Min and max of data[0, n), n ≥ 1. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
@@ -286,6 +285,7 @@ export function int64RangeIndex(data: BigInt64Array): { min: number; max: number
   return { min: minI, max: maxI };
 }
 
+/** Min and max of data[0, n), n ≥ 1. */
 export function int32Range(data: Int32Array, n: number): { min: number; max: number } {
   let min = data[0] as number;
   let max = min;
