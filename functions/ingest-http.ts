@@ -30,7 +30,7 @@ export async function ingestHttpHandler(
   }
   const split = splitHttpBody(text);
   if (!split.ok) return problem(400, split.message);
-  const { unique, duplicates } = dedupeByEventId(split.events);
+  const { unique, duplicates } = dedupeByEventId(split.events, split.eventIds);
   try {
     const result = await landBatch(
       ports,
@@ -59,14 +59,17 @@ export async function ingestHttpHandler(
 }
 
 /** Drops later events of the request whose eventId was already seen in it. */
-function dedupeByEventId(events: unknown[]): {
+function dedupeByEventId(
+  events: unknown[],
+  eventIds: (string | undefined)[],
+): {
   unique: { index: number; event: unknown }[];
   duplicates: number;
 } {
   const seen = new Set<string>();
   const unique: { index: number; event: unknown }[] = [];
   events.forEach((event, index) => {
-    const id = eventIdOf(event);
+    const id = eventIds[index];
     if (id !== undefined) {
       if (seen.has(id)) return;
       seen.add(id);
@@ -74,15 +77,6 @@ function dedupeByEventId(events: unknown[]): {
     unique.push({ index, event });
   });
   return { unique, duplicates: events.length - unique.length };
-}
-
-function eventIdOf(event: unknown): string | undefined {
-  if (typeof event === 'object' && event !== null && !Array.isArray(event)) {
-    const id = (event as Record<string, unknown>).eventId;
-    return typeof id === 'string' ? id : undefined;
-  }
-  if (typeof event === 'string') return /"eventId"\s*:\s*"([^"\\]{1,64})"/.exec(event)?.[1];
-  return undefined;
 }
 
 async function readLimited(request: HttpRequest, limit: number): Promise<Uint8Array | 'too-large'> {

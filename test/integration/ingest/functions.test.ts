@@ -120,6 +120,16 @@ describe('POST /api/events', () => {
     expect(await rowsOf(ports.bronze)).toHaveLength(1);
   });
 
+  test('a JSON array: each event lands with its text as sent (not a re-serialisation)', async () => {
+    const a = JSON.stringify(validEvent(), null, 2).replace('"tax": 0.58', '"tax": 0.580');
+    const b = JSON.stringify(validEvent());
+    expect(a).toContain('"tax": 0.580');
+    const res = await post(`[\n${a} ,\n  ${b}\n]`);
+    expect(res.jsonBody).toMatchObject({ received: 2, accepted: 2, rejected: 0 });
+    const raw = (await rowsOf(ports.bronze)).map((r) => r.raw_payload).sort();
+    expect(raw).toEqual([a, b].sort());
+  });
+
   test('NDJSON with a broken line → the line is quarantined', async () => {
     const res = await post(
       [JSON.stringify(validEvent()), '{"broken":', JSON.stringify(validEvent())].join('\n'),
