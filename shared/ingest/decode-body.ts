@@ -107,13 +107,10 @@ export function asciiBodiesAsText(
   maxBytes: number,
   totals: { min: number; max: number } = BATCH_TEXT_BYTES,
 ): (string | undefined)[] | undefined {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (const body of bodies) {
-    if (!(body instanceof Uint8Array) || body.byteLength > maxBytes) continue;
-    parts.push(body);
-    total += body.byteLength;
-  }
+  const decoded = (body: unknown): body is Uint8Array =>
+    body instanceof Uint8Array && body.byteLength <= maxBytes;
+  const parts = bodies.filter(decoded);
+  const total = parts.reduce((n, body) => n + body.byteLength, 0);
   if (parts.length === 0 || total < totals.min || total > totals.max) return undefined;
   const all = Buffer.concat(parts, total);
   if (!isAscii(all)) return undefined;
@@ -122,8 +119,7 @@ export function asciiBodiesAsText(
   let at = 0;
   for (let i = 0; i < bodies.length; i++) {
     const body = bodies[i];
-    if (!(body instanceof Uint8Array) || body.byteLength > maxBytes) continue;
-    out[i] = text.slice(at, (at += body.byteLength));
+    if (decoded(body)) out[i] = text.slice(at, (at += body.byteLength));
   }
   return out;
 }

@@ -140,6 +140,13 @@ export async function landBatch(
   const outcomes: EventOutcome[] = new Array<EventOutcome>(events.length);
   const scanner = ports.scanner ?? true;
   const asciiTexts = scanner ? asciiBodiesAsText(events, limits.maxEventBytes) : undefined;
+  /** The text the scanner reads for event i: text bodies as they are, UTF-8 byte bodies decoded. */
+  const scanText = (body: unknown, i: number): string | undefined => {
+    if (!scanner) return undefined;
+    if (typeof body === 'string') return body;
+    if (!(body instanceof Uint8Array)) return undefined;
+    return asciiTexts ? asciiTexts[i] : bytesAsText(body, limits.maxEventBytes);
+  };
   let watermark: number | undefined;
 
   for (let i = 0; i < events.length; i++) {
@@ -154,15 +161,7 @@ export async function landBatch(
     const reference = position?.enqueuedTimeMicros ?? ingestMicros;
     // Text and UTF-8 byte bodies: the single-pass scanner lands the common case; anything else takes
     // the full path.
-    const text = !scanner
-      ? undefined
-      : typeof body === 'string'
-        ? body
-        : body instanceof Uint8Array
-          ? asciiTexts
-            ? asciiTexts[i]
-            : bytesAsText(body, limits.maxEventBytes)
-          : undefined;
+    const text = scanText(body, i);
     const scanned =
       text === undefined ? undefined : scanEvent(text, limits.maxEventBytes, reference, limits.validation);
     if (scanned) {

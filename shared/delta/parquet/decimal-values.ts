@@ -5,7 +5,8 @@
  * unscaled decimal within the precision; anything else throws.
  */
 import type { LeafColumn } from './parquet-schema.js';
-import { badValue, int32Bytes, int32Range, type PhysicalColumn } from './physical-values.js';
+import { badValue, type PhysicalColumn } from './physical-values.js';
+import { int32Bytes, int32Range } from './value-ranges.js';
 import { scratchInt32, scratchUint8 } from './typed-scratch.js';
 
 export function toDecimal32(

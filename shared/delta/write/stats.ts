@@ -7,7 +7,7 @@
  */
 import type { DataType, StructField, StructType } from '../protocol/schema.js';
 import { parseDecimal } from '../protocol/schema.js';
-import { int64RangeIndex } from '../parquet/physical-values.js';
+import { int64RangeIndex } from '../parquet/value-ranges.js';
 import { formatDecimal, formatTimestampMicros } from '../read/json-rows.js';
 import { formatDate } from '../read/json-rows.js';
 
