@@ -20,6 +20,12 @@ export interface ByteArrayBounds {
   maxExact: boolean;
 }
 
+/** The smallest and largest string of a column in UTF-8 byte order, untruncated. */
+export interface StringRange {
+  min: string;
+  max: string;
+}
+
 export class StringMinMax {
   private min: string | undefined;
   private max: string | undefined;
@@ -39,6 +45,19 @@ export class StringMinMax {
     if (this.min === undefined || this.max === undefined) return undefined;
     return truncateBounds(Buffer.from(this.min, 'utf8'), Buffer.from(this.max, 'utf8'), true);
   }
+
+  range(): StringRange | undefined {
+    return this.min === undefined || this.max === undefined ? undefined : { min: this.min, max: this.max };
+  }
+}
+
+/** The range covering both (either may be undefined: no values). */
+export function unionRange(a: StringRange | undefined, b: StringRange | undefined): StringRange | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return {
+    min: compareUtf8(b.min, a.min) < 0 ? b.min : a.min,
+    max: compareUtf8(b.max, a.max) > 0 ? b.max : a.max,
+  };
 }
 
 export class BinaryMinMax {

@@ -19,6 +19,7 @@ import type { ColumnChunk, PageEncodingStats, Statistics } from './file-metadata
 import { writeDataPageHeader, writeDictionaryPageHeader } from './page-header.js';
 import type { LeafColumn } from './parquet-schema.js';
 import type { PhysicalColumn } from './physical-values.js';
+import type { StringMinMax, StringRange } from './byte-array-stats.js';
 import { newByteArrayStats, writePlain, type ByteArrayStats } from './plain-encoder.js';
 import { bitWidthOf, encodeRleHybrid } from './rle-hybrid.js';
 import type { ShreddedColumn } from './shred-column.js';
@@ -36,6 +37,8 @@ export interface WrittenColumnChunk {
   chunk: ColumnChunk;
   /** Uncompressed bytes (headers included), for RowGroup.total_byte_size. */
   uncompressedSize: number;
+  /** String columns: the untruncated min and max of the chunk's values (none when all are null). */
+  stringRange?: StringRange;
 }
 
 // Scratch buffers shared by all writes: the writer is synchronous, so one page is in flight at a
@@ -113,7 +116,9 @@ export function writeColumnChunk(
   encodingStats.push({ pageType: PageType.DATA_PAGE, encoding, count: pages });
 
   const statistics: Statistics = { nullCount: col.numLevels - col.numValues };
+  let stringRange: StringRange | undefined;
   if (stats) {
+    if (values.kind === 'bytes' && values.strings) stringRange = (stats as StringMinMax).range();
     const b = stats.bounds();
     if (b) {
       statistics.minValue = b.min;
@@ -144,7 +149,7 @@ export function writeColumnChunk(
     },
   };
   if (dictionaryPageOffset !== undefined) chunk.metaData.dictionaryPageOffset = dictionaryPageOffset;
-  return { chunk, uncompressedSize: uncompressed };
+  return { chunk, uncompressedSize: uncompressed, ...(stringRange ? { stringRange } : {}) };
 }
 
 /** A v1 level stream: 4-byte LE length, then the hybrid encoding. `null` levels = all `maxLevel`. */

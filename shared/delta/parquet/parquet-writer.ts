@@ -17,6 +17,7 @@
  * - Synchronous and single-threaded by design: the caller decides where bytes go (ObjectStore).
  */
 import type { StructType } from '../protocol/schema.js';
+import { unionRange, type StringRange } from './byte-array-stats.js';
 import { ByteWriter } from './byte-writer.js';
 import { releaseScratch, writeColumnChunk, type ColumnWriteOptions } from './column-writer.js';
 import { encodeFileMetaData, type ColumnChunk, type RowGroup } from './file-metadata.js';
@@ -48,6 +49,25 @@ export function writeParquet(
   columns: readonly ColumnInput[],
   options: ParquetWriteOptions = {},
 ): Uint8Array {
+  return writeParquetFile(schema, columns, options).bytes;
+}
+
+export interface WrittenParquet {
+  bytes: Uint8Array;
+  /**
+   * Top-level string columns (by index in the schema) that have a non-null value: their untruncated
+   * min and max in UTF-8 byte order, as the writer found them for the footer statistics — so a
+   * caller that also needs them (Delta file stats) does not compare every value again.
+   */
+  stringRanges: Map<number, StringRange>;
+}
+
+/** `writeParquet`, also handing out what the writer learnt about the values (`WrittenParquet`). */
+export function writeParquetFile(
+  schema: StructType,
+  columns: readonly ColumnInput[],
+  options: ParquetWriteOptions = {},
+): WrittenParquet {
   if (schema.fields.length === 0) throw new Error('parquet: schema has no columns');
   if (columns.length !== schema.fields.length) {
     throw new Error(`parquet: ${columns.length} columns given for ${schema.fields.length} schema fields`);
@@ -72,6 +92,7 @@ export function writeParquet(
   const out = new ByteWriter(estimateFileBytes(leaves, columns, numRows, opts.codec));
   out.write(MAGIC);
   const rowGroups: RowGroup[] = [];
+  const stringRanges = new Map<number, StringRange>();
   try {
     for (let start = 0; start < numRows; start += rowGroupRows) {
       const end = Math.min(numRows, start + rowGroupRows);
@@ -84,6 +105,10 @@ export function writeParquet(
         const written = writeColumnChunk(out, leaf, shredded, phys, opts);
         chunks.push(written.chunk);
         uncompressed += written.uncompressedSize;
+        if (written.stringRange && leaf.pathInSchema.length === 1) {
+          const merged = unionRange(stringRanges.get(leaf.topIndex), written.stringRange);
+          if (merged) stringRanges.set(leaf.topIndex, merged);
+        }
       }
       rowGroups.push({
         columns: chunks,
@@ -119,8 +144,11 @@ export function writeParquet(
   out.write(MAGIC);
   // Hand out a plain Uint8Array over exactly the file bytes; copy only when the slack is large.
   const bytes = out.bytes;
-  if (bytes.length - out.pos > out.pos >>> 2) return new Uint8Array(bytes.subarray(0, out.pos));
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, out.pos);
+  const file =
+    bytes.length - out.pos > out.pos >>> 2
+      ? new Uint8Array(bytes.subarray(0, out.pos))
+      : new Uint8Array(bytes.buffer, bytes.byteOffset, out.pos);
+  return { bytes: file, stringRanges };
 }
 
 /**

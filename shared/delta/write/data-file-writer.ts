@@ -9,7 +9,7 @@ import type { Add } from '../protocol/actions.js';
 import { encodeAddPath } from '../protocol/paths.js';
 import type { StructType } from '../protocol/schema.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { writeParquet } from '../parquet/parquet-writer.js';
+import { writeParquetFile } from '../parquet/parquet-writer.js';
 import { DeltaError } from '../errors.js';
 import { computeStats, statsToJson } from './stats.js';
 import { partitionDirectory, serializePartitionValue } from './partition-path.js';
@@ -60,7 +60,7 @@ export async function writeDataFiles(
         return rowIdx.length === numRows ? source : rowIdx.map((i) => source[i]);
       });
       checkNullability(dataSchema, columns);
-      const bytes = writeParquet(dataSchema, columns, {
+      const { bytes, stringRanges } = writeParquetFile(dataSchema, columns, {
         compression: 'snappy',
         ...(options.rowGroupRows ? { rowGroupRows: options.rowGroupRows } : {}),
       });
@@ -68,7 +68,13 @@ export async function writeDataFiles(
       const dir = partitionColumns.length ? partitionDirectory(partitionColumns, group.values) : '';
       const key = dir ? `${dir}/${name}` : name;
       await store.put(key, bytes);
-      const stats = computeStats(dataSchema, columns, rowIdx.length, options.indexedColumns);
+      const stats = computeStats(
+        dataSchema,
+        columns,
+        rowIdx.length,
+        options.indexedColumns,
+        stringRanges,
+      );
       adds.push({
         path: encodeAddPath(key),
         partitionValues: group.values,

@@ -7,6 +7,7 @@
  */
 import type { DataType, StructField, StructType } from '../protocol/schema.js';
 import { parseDecimal } from '../protocol/schema.js';
+import type { StringRange } from '../parquet/byte-array-stats.js';
 import { int64RangeIndex } from '../parquet/value-ranges.js';
 import { formatDecimal, formatTimestampMicros } from '../read/json-rows.js';
 import { formatDate } from '../read/json-rows.js';
@@ -26,17 +27,24 @@ class RawJson {
   constructor(readonly text: string) {}
 }
 
+/**
+ * `stringRanges`: min and max (untruncated, UTF-8 byte order) of top-level string columns, by field
+ * index, already known to the caller (the Parquet writer computes them for its footer); those columns
+ * are not compared again. A string column absent from it is computed here.
+ */
 export function computeStats(
   schema: StructType,
   columns: readonly (readonly unknown[])[],
   numRecords: number,
   indexedColumns = DEFAULT_INDEXED_COLUMNS,
+  stringRanges?: ReadonlyMap<number, StringRange>,
 ): FileStats {
   const budget = { left: indexedColumns };
   const stats: FileStats = { numRecords, minValues: {}, maxValues: {}, nullCount: {} };
   schema.fields.forEach((f, i) => {
     const values = columns[i] ?? [];
-    collectField(f, values, stats.minValues, stats.maxValues, stats.nullCount, budget);
+    const known = f.type === 'string' ? stringRanges?.get(i) : undefined;
+    collectField(f, values, stats.minValues, stats.maxValues, stats.nullCount, budget, known);
   });
   return stats;
 }
@@ -54,6 +62,7 @@ function collectField(
   maxs: Record<string, unknown>,
   nulls: Record<string, unknown>,
   budget: { left: number },
+  known?: StringRange,
 ): void {
   const type = f.type;
   if (typeof type !== 'string' && type.type === 'struct') {
@@ -75,9 +84,9 @@ function collectField(
   budget.left--;
   nulls[f.name] = countNulls(values);
   if (typeof type !== 'string' || !hasMinMax(type)) return;
-  const range = ArrayBuffer.isView(values)
-    ? typedMinMax(values as unknown as TypedColumn)
-    : minMax(values, type);
+  const range =
+    known ??
+    (ArrayBuffer.isView(values) ? typedMinMax(values as unknown as TypedColumn) : minMax(values, type));
   if (!range) return;
   mins[f.name] = formatStat(range.min, type, 'min');
   maxs[f.name] = formatStat(range.max, type, 'max');
