@@ -130,7 +130,11 @@ export async function commitFiles(
   return result;
 }
 
-/** Writes a checkpoint if `version` is due under `delta.checkpointInterval`. Best effort by design. */
+/**
+ * Writes a checkpoint if `version` is due under `delta.checkpointInterval`. Best effort by design.
+ * `hint`: a snapshot of the table (its configuration decides); when it is the snapshot at `version`
+ * itself, it is checkpointed as it is instead of being loaded again.
+ */
 export async function maybeCheckpoint(
   store: ObjectStore,
   version: number,
@@ -138,7 +142,7 @@ export async function maybeCheckpoint(
 ): Promise<boolean> {
   const props = tableProperties(hint?.metadata.configuration ?? {});
   if (version === 0 || version % props.checkpointInterval !== 0) return false;
-  await writeCheckpoint(await loadSnapshot(store, { version }));
+  await writeCheckpoint(hint?.version === version ? hint : await loadSnapshot(store, { version }));
   return true;
 }
 

@@ -97,6 +97,7 @@ export async function appendExactlyOnce(req: AppendRequest): Promise<AppendOutco
     const result = await committer.commit(snapshot, adds, txn);
     if (result.kind === 'committed') {
       noteCommit(req.store, result.version, txn ? [txn.appId] : []);
+      if (result.snapshot) rememberSnapshot(req.store, result.snapshot);
       attempts += result.attempts;
       return {
         version: result.version,

@@ -16,7 +16,7 @@
  * - One outcome per member: committed (same version for all), conflict, stale, or the thrown error.
  */
 import type { Add } from '../delta/protocol/actions.js';
-import type { Snapshot } from '../delta/snapshot/snapshot.js';
+import { snapshotAfterCommit, type Snapshot } from '../delta/snapshot/snapshot.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
 import { maybeCheckpoint, numRecords } from '../delta/table.js';
 import type { Conflict } from '../delta/transaction/conflict-checker.js';
@@ -24,7 +24,15 @@ import type { CommitOptions } from '../delta/transaction/transaction.js';
 import { Transaction } from '../delta/transaction/transaction.js';
 
 export type GroupOutcome =
-  | { kind: 'committed'; version: number; attempts: number; conflictsResolved: number; groupSize: number }
+  | {
+      kind: 'committed';
+      version: number;
+      attempts: number;
+      conflictsResolved: number;
+      groupSize: number;
+      /** The table right after this commit, when nobody committed between the read and it. */
+      snapshot?: Snapshot;
+    }
   | { kind: 'conflict'; conflict: Conflict; attempts: number }
   | { kind: 'stale' };
 
@@ -135,8 +143,10 @@ export class GroupCommitter {
     for (const t of txns) tx.setTransaction(t.appId, t.version);
     const result = await tx.commit(this.options);
     if (result.kind === 'committed') {
+      // Landed right after the read version: the new state is known without reading the log back.
+      const after = snapshotAfterCommit(read, result.version, tx.actions());
       // The checkpoint is an optimisation for readers; the commit has already succeeded.
-      await maybeCheckpoint(this.store, result.version, read).catch(() => false);
+      await maybeCheckpoint(this.store, result.version, after ?? read).catch(() => false);
       for (const m of members)
         m.resolve({
           kind: 'committed',
@@ -144,6 +154,7 @@ export class GroupCommitter {
           attempts: result.attempts,
           conflictsResolved: result.conflictsResolved,
           groupSize: members.length,
+          ...(after ? { snapshot: after } : {}),
         });
     } else {
       for (const m of members)

@@ -8,8 +8,9 @@
  * a duplicate. The cache is refreshed once it is known to be `MAX_LAG` versions behind (learned from
  * the versions our own commits land at), which bounds that walk, and whenever it predates this
  * process's own last commit for the stream asking (that commit would otherwise read as a conflict).
- * In practice the quarantine table, written rarely, is served from the cache; Bronze is refreshed
- * once per group commit, from the cached snapshot by reading only the commits after it.
+ * In practice the quarantine table, written rarely, is served from the cache; Bronze is served from the
+ * snapshot after our own last commit when it followed its read version (snapshotAfterCommit), and is
+ * otherwise refreshed from the cached snapshot by reading only the commits after it.
  */
 import type { Snapshot } from '../delta/snapshot/snapshot.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';

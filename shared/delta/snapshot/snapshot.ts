@@ -6,7 +6,7 @@
  * typed error rather than yielding a partial table.
  */
 import { DeltaError } from '../errors.js';
-import type { Add, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js';
+import type { Action, Add, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js';
 import { parseCommit } from '../protocol/actions.js';
 import { checkReadSupport } from '../protocol/features.js';
 import type { StructType } from '../protocol/schema.js';
@@ -100,6 +100,37 @@ export async function refreshSnapshot(base: Snapshot): Promise<Snapshot> {
 }
 
 const MAX_REFRESHED_COMMITS = 100;
+
+/**
+ * The snapshot at `version` when the caller has just committed `actions` there on top of `base`
+ * (`version` = base.version + 1: nobody committed in between): `base` with the actions replayed in
+ * memory — what `refreshSnapshot(base)` would read back, without listing or reading the log. So a
+ * writer that appends batch after batch (the landing function) starts its next batch from it instead
+ * of re-reading its own commit. Undefined (the caller refreshes as usual) when `version` does not
+ * follow `base`, when `base` has no replay state, or past `MAX_REFRESHED_COMMITS` (then a reload from
+ * the newest checkpoint keeps the tombstones bounded, as for `refreshSnapshot`).
+ */
+export function snapshotAfterCommit(
+  base: Snapshot,
+  version: number,
+  actions: readonly Action[],
+): Snapshot | undefined {
+  const baseState = replayStates.get(base);
+  if (!baseState || version !== base.version + 1) return undefined;
+  if (base.segment.commits.length + 1 > MAX_REFRESHED_COMMITS) return undefined;
+  const state: ReplayState = {
+    ...baseState,
+    txns: new Map(baseState.txns),
+    files: new Map(baseState.files),
+  };
+  applyActions(state, actions);
+  const segment: LogSegment = {
+    ...base.segment,
+    version,
+    commits: [...base.segment.commits, { version, key: `${LOG_DIR}/${pad20(version)}.json` }],
+  };
+  return fromState(base.store, base.table, segment, state, false);
+}
 
 /** Replay state behind each snapshot (kept so a refresh can continue from it; never mutated). */
 const replayStates = new WeakMap<Snapshot, ReplayState>();
