@@ -172,6 +172,19 @@ async function applyCommits(
   }
 }
 
+// Parsed schemas by schemaString: successive snapshots of a table share one schema object (so caches
+// keyed by it — the Parquet schema of its files — keep serving). Bounded: a process sees few schemas.
+const schemas = new Map<string, StructType>();
+function schemaOf(schemaString: string): StructType {
+  let schema = schemas.get(schemaString);
+  if (!schema) {
+    schema = parseSchemaString(schemaString);
+    if (schemas.size >= 64) schemas.clear();
+    schemas.set(schemaString, schema);
+  }
+  return schema;
+}
+
 function fromState(
   store: ObjectStore,
   table: string,
@@ -206,7 +219,7 @@ function fromState(
     schema =
       metadata.schemaString === undefined || metadata.schemaString === null
         ? { type: 'struct', fields: [] }
-        : parseSchemaString(metadata.schemaString);
+        : schemaOf(metadata.schemaString);
   } catch (err) {
     throw new DeltaError('CorruptLog', `table ${table}: invalid schemaString: ${String(err)}`, { table });
   }

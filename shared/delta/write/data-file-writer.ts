@@ -36,10 +36,7 @@ export async function writeDataFiles(
 ): Promise<Add[]> {
   const numRows = batchLength(batch, schema);
   if (numRows === 0) return [];
-  const dataSchema: StructType = {
-    type: 'struct',
-    fields: schema.fields.filter((f) => !partitionColumns.includes(f.name)),
-  };
+  const dataSchema = dataSchemaOf(schema, partitionColumns);
   const groups = groupByPartition(schema, partitionColumns, batch, numRows);
   const adds: Add[] = [];
   const maxRows = options.maxRowsPerFile ?? 1_000_000;
@@ -86,6 +83,21 @@ export async function writeDataFiles(
     }
   }
   return adds;
+}
+
+// The schema of the files (partition columns left out), one object per table schema object, so the
+// Parquet writer's per-schema cache serves every file of a table.
+const dataSchemas = new WeakMap<StructType, Map<string, StructType>>();
+function dataSchemaOf(schema: StructType, partitionColumns: readonly string[]): StructType {
+  let byPartitioning = dataSchemas.get(schema);
+  if (!byPartitioning) dataSchemas.set(schema, (byPartitioning = new Map<string, StructType>()));
+  const key = JSON.stringify(partitionColumns);
+  let data = byPartitioning.get(key);
+  if (!data) {
+    data = { type: 'struct', fields: schema.fields.filter((f) => !partitionColumns.includes(f.name)) };
+    byPartitioning.set(key, data);
+  }
+  return data;
 }
 
 export function batchLength(batch: ColumnBatch, schema: StructType): number {

@@ -68,6 +68,9 @@ describe('snapshotAfterCommit', () => {
     expect(counting.calls).toEqual([]);
     expect(after && state(after)).toEqual(state(await loadSnapshot(store)));
     expect(after?.txnVersion('stream-a')).toBe(41);
+    // Snapshots of one schema share its object (the writer's per-schema caches are keyed by it).
+    expect(after?.schema).toBe(base.schema);
+    expect((await loadSnapshot(store)).schema).toBe(base.schema);
     expect(base.files).toHaveLength(4); // the base is not changed
   });
 
