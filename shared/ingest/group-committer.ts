@@ -57,6 +57,12 @@ export function groupCommitter(store: ObjectStore, options: CommitOptions = {}):
 export class GroupCommitter {
   private queue: Member[] = [];
   private running = false;
+  /**
+   * The table right after this committer's last commit (when known): members that opened their
+   * snapshot while that commit was in flight would otherwise make the next group read an older
+   * version and lose a race against our own commit.
+   */
+  private latest: Snapshot | undefined;
 
   constructor(
     private readonly store: ObjectStore,
@@ -106,7 +112,8 @@ export class GroupCommitter {
   }
 
   private async commitGroup(group: Member[]): Promise<void> {
-    let base = group[0]?.snapshot;
+    if (group.length === 0) return;
+    let base = this.latest;
     for (const m of group) if (base === undefined || m.snapshot.version > base.version) base = m.snapshot;
     if (base === undefined) return;
     const read = base;
@@ -145,6 +152,7 @@ export class GroupCommitter {
     if (result.kind === 'committed') {
       // Landed right after the read version: the new state is known without reading the log back.
       const after = snapshotAfterCommit(read, result.version, tx.actions());
+      if (after) this.latest = after;
       // The checkpoint is an optimisation for readers; the commit has already succeeded.
       await maybeCheckpoint(this.store, result.version, after ?? read).catch(() => false);
       for (const m of members)
