@@ -7,12 +7,63 @@
 import type { Action, Add, Metadata, Protocol, Remove, Txn } from '../protocol/actions.js';
 import { canonicalPathKey } from '../protocol/paths.js';
 
+export type FileAction = { add: Add } | { remove: Remove };
+
+/**
+ * Canonical key → the newest file action, as layers: a state continued from another (a refresh, the
+ * state after our own commit) adds a layer over the other's index in O(1) instead of copying it — a
+ * Bronze table holds tens of thousands of files between compactions, and a writer that commits every
+ * second only needs the few it adds. `entries()` flattens (in the order one map receiving every
+ * action would have: first appearance of the key), which only readers of the file list need.
+ */
+export class FileIndex {
+  private readonly own = new Map<string, FileAction>();
+  private flat: Map<string, FileAction> | undefined;
+
+  private constructor(
+    private readonly parent: FileIndex | undefined,
+    readonly depth: number,
+  ) {}
+
+  static empty(): FileIndex {
+    return new FileIndex(undefined, 0);
+  }
+
+  /** A new index continuing this one; this one must not be changed afterwards. */
+  child(): FileIndex {
+    return new FileIndex(this, this.depth + 1);
+  }
+
+  set(key: string, action: FileAction): void {
+    this.own.set(key, action);
+    this.flat = undefined;
+  }
+
+  entries(): ReadonlyMap<string, FileAction> {
+    if (this.flat) return this.flat;
+    if (!this.parent) return this.own;
+    // Walk down to the nearest flattened layer (or the root) and replay the layers above it; only
+    // this layer keeps the result (caching every layer would hold one copy of the files per commit).
+    const layers: FileIndex[] = [this];
+    let base: FileIndex = this.parent;
+    while (!base.flat && base.parent) {
+      layers.push(base);
+      base = base.parent;
+    }
+    const merged = new Map(base.flat ?? base.own);
+    for (let i = layers.length - 1; i >= 0; i--) {
+      for (const [key, action] of (layers[i] as FileIndex).own) merged.set(key, action);
+    }
+    return (this.flat = merged);
+  }
+}
+
 export interface ReplayState {
   protocol: Protocol | undefined;
   metadata: Metadata | undefined;
   txns: Map<string, Txn>;
   /** Canonical key → the newest file action. */
-  files: Map<string, { add: Add } | { remove: Remove }>;
+  files: FileIndex;
   /** Version in which each live file's add was last seen (for incremental readers). */
   usesDeletionVectors: boolean;
 }
@@ -22,7 +73,7 @@ export function emptyReplayState(): ReplayState {
     protocol: undefined,
     metadata: undefined,
     txns: new Map(),
-    files: new Map(),
+    files: FileIndex.empty(),
     usesDeletionVectors: false,
   };
 }

@@ -88,7 +88,7 @@ export async function refreshSnapshot(base: Snapshot): Promise<Snapshot> {
   const state: ReplayState = {
     ...baseState,
     txns: new Map(baseState.txns),
-    files: new Map(baseState.files),
+    files: baseState.files.child(),
   };
   await applyCommits(base.store, base.table, state, commits, 16);
   const segment: LogSegment = {
@@ -121,7 +121,7 @@ export function snapshotAfterCommit(
   const state: ReplayState = {
     ...baseState,
     txns: new Map(baseState.txns),
-    files: new Map(baseState.files),
+    files: baseState.files.child(),
   };
   applyActions(state, actions);
   const segment: LogSegment = {
@@ -227,12 +227,18 @@ function fromState(
     checkReadSupport(protocol, metadata, schema, table);
     if (state.usesDeletionVectors) throw new UnsupportedFeatureError('deletionVectors', table);
   }
-  const files: Add[] = [];
-  const tombstones: Remove[] = [];
-  for (const entry of state.files.values()) {
-    if ('add' in entry) files.push(entry.add);
-    else tombstones.push(entry.remove);
-  }
+  // The file lists are built on first use: a writer appending batch after batch never reads them
+  // (only its checkpoints do), and building them is linear in the files of the table.
+  let lists: { files: Add[]; tombstones: Remove[] } | undefined;
+  const fileLists = () => {
+    if (lists) return lists;
+    lists = { files: [], tombstones: [] };
+    for (const entry of state.files.entries().values()) {
+      if ('add' in entry) lists.files.push(entry.add);
+      else lists.tombstones.push(entry.remove);
+    }
+    return lists;
+  };
   const txns = state.txns;
   const snapshot: Snapshot = {
     table,
@@ -242,8 +248,12 @@ function fromState(
     metadata,
     schema,
     partitionColumns: metadata.partitionColumns,
-    files,
-    tombstones,
+    get files() {
+      return fileLists().files;
+    },
+    get tombstones() {
+      return fileLists().tombstones;
+    },
     txns,
     segment,
     txnVersion: (appId: string) => txns.get(appId)?.version ?? -1,
