@@ -10,9 +10,10 @@
  * - A group never holds two members with the same appId (a txn is set once per commit); such a
  *   member waits for the next group.
  * - Each member's rows were filtered against its own snapshot's watermark. The group reads from the
- *   newest member snapshot, so a member whose appId watermark differs there is answered `stale` (it
- *   reloads and refilters) instead of being committed unchecked; winners after the group's read
- *   version are checked by the transaction's conflict checker as usual.
+ *   newest of the member snapshots and the snapshot after this committer's own last commit, so a
+ *   member whose appId watermark differs there is answered `stale` (it reloads and refilters) instead
+ *   of being committed unchecked; winners after the group's read version are checked by the
+ *   transaction's conflict checker as usual.
  * - One outcome per member: committed (same version for all), conflict, stale, or the thrown error.
  */
 import type { Add } from '../delta/protocol/actions.js';
