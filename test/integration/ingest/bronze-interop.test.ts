@@ -1,5 +1,5 @@
 /**
- * Bronze and quarantine, as landed by `landBatch` (12 batches, so a checkpoint is written; malformed
+ * Bronze and quarantine, as landed by `landBatch` (102 batches, so a checkpoint is written; malformed
  * events, bytes that are not UTF-8, oversize bodies), read row-for-row identically by delta-spark and
  * delta-rs and by our own scan. Needs the venv from scripts/setup-python.sh (fails, never skips).
  */
@@ -8,6 +8,7 @@ import { loadSnapshot } from '../../../shared/delta/snapshot/snapshot.js';
 import { scanAll } from '../../../shared/delta/read/scan.js';
 import { rowToJson } from '../../../shared/delta/read/json-rows.js';
 import type { ObjectStore } from '../../../shared/delta/storage/object-store.js';
+import { LANDING_CHECKPOINT_INTERVAL } from '../../../shared/ingest/bronze-tables.js';
 import { landBatch } from '../../../shared/ingest/land-batch.js';
 import { simulatePosTraffic } from '../../../shared/ingest/simulator/pos-traffic.js';
 import { deltaToolBatch, rowsOf } from '../../support/python.js';
@@ -25,15 +26,17 @@ describe('Bronze interop', () => {
     const sim = simulatePosTraffic({
       seed: 9,
       stores: 4,
-      events: 600,
+      events: 1200,
       start: '2026-11-16',
       historyDays: 0,
       rates: { malformed: 0.1 },
     });
     const bodies: unknown[] = sim.events.map((e) => e.body);
     bodies.push(Buffer.from([0xff, 0x00, 0x7b]), 'x'.repeat(300_000), 42);
-    const per = Math.ceil(bodies.length / 12);
-    for (let b = 0; b < 12; b++) {
+    // Enough batches for a Bronze checkpoint (every LANDING_CHECKPOINT_INTERVAL commits).
+    const batches = LANDING_CHECKPOINT_INTERVAL + 2;
+    const per = Math.ceil(bodies.length / batches);
+    for (let b = 0; b < batches; b++) {
       const batch = bodies.slice(b * per, (b + 1) * per);
       await landBatch(ports, batch, {
         source: 'eventhub',
@@ -42,7 +45,7 @@ describe('Bronze interop', () => {
         positions: positions(b * per, batch.length),
       });
     }
-    expect((await loadSnapshot(ports.bronze)).segment.checkpointVersion).toBe(10);
+    expect((await loadSnapshot(ports.bronze)).segment.checkpointVersion).toBe(LANDING_CHECKPOINT_INTERVAL);
     const tables = [`${lake.root}/bronze/pos_events`, `${lake.root}/bronze/pos_events_quarantine`];
     const results = await deltaToolBatch(
       tables.flatMap((table) =>
@@ -51,8 +54,8 @@ describe('Bronze interop', () => {
     );
     const [sparkBronze, rsBronze, sparkQ, rsQ] = results.map((r) => rowsOf(r).sort());
     const ours = [await ourRows(ports.bronze), await ourRows(ports.quarantine)];
-    expect(ours[0]?.length).toBeGreaterThan(500);
-    expect(ours[1]?.length).toBeGreaterThan(50);
+    expect(ours[0]?.length).toBeGreaterThan(1000);
+    expect(ours[1]?.length).toBeGreaterThan(100);
     expect(sparkBronze).toEqual(ours[0]);
     expect(rsBronze).toEqual(ours[0]);
     expect(sparkQ).toEqual(ours[1]);

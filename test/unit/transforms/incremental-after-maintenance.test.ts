@@ -11,6 +11,7 @@ import { scanAll } from '../../../shared/delta/read/scan.js';
 import { rowToJson } from '../../../shared/delta/read/json-rows.js';
 import { compact } from '../../../shared/delta/maintenance/optimize.js';
 import { simulatePosTraffic } from '../../../shared/ingest/simulator/pos-traffic.js';
+import { LANDING_CHECKPOINT_INTERVAL } from '../../../shared/ingest/bronze-tables.js';
 import { runTransform } from '../../../shared/transforms/run-transform.js';
 import {
   landSimulatedEvents,
@@ -53,13 +54,13 @@ test.each(['checkpoint', 'compaction'])(
     await loadSimulatedHistory(lake, sim.history, Date.UTC(2026, 10, 19));
     const seq = await landSimulatedEvents(lake, sim.events.slice(0, 30), { batchSize: 10 });
     const first = await runTransform({ lake, hmacKey: KEY, now: Date.UTC(2026, 10, 22) });
-    // 15+ small commits: a checkpoint is written at version 10 (and 20)
-    await landSimulatedEvents(lake, sim.events.slice(30), { batchSize: 25, firstSequence: seq });
+    // 120+ small commits: a Bronze checkpoint is written at version 100 (LANDING_CHECKPOINT_INTERVAL)
+    await landSimulatedEvents(lake, sim.events.slice(30), { batchSize: 3, firstSequence: seq });
     if (between === 'compaction')
       await compact(prefixed(lake, 'bronze/pos_events'), { targetFileSize: 1 << 24 });
     expect(
       (await loadSnapshot(prefixed(lake, 'bronze/pos_events'))).segment.checkpointVersion,
-    ).toBeGreaterThanOrEqual(10);
+    ).toBeGreaterThanOrEqual(LANDING_CHECKPOINT_INTERVAL);
     const second = await runTransform({
       lake,
       hmacKey: KEY,
