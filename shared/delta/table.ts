@@ -133,16 +133,18 @@ export async function commitFiles(
 /**
  * Writes a checkpoint if `version` is due under `delta.checkpointInterval`. Best effort by design.
  * `hint`: a snapshot of the table (its configuration decides); when it is the snapshot at `version`
- * itself, it is checkpointed as it is instead of being loaded again.
+ * itself, it is checkpointed as it is instead of being loaded again. `now` decides which tombstones
+ * have expired (writeCheckpoint).
  */
 export async function maybeCheckpoint(
   store: ObjectStore,
   version: number,
   hint?: Snapshot,
+  now = Date.now(),
 ): Promise<boolean> {
   const props = tableProperties(hint?.metadata.configuration ?? {});
   if (version === 0 || version % props.checkpointInterval !== 0) return false;
-  await writeCheckpoint(hint?.version === version ? hint : await loadSnapshot(store, { version }));
+  await writeCheckpoint(hint?.version === version ? hint : await loadSnapshot(store, { version }), now);
   return true;
 }
 

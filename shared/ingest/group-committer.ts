@@ -17,7 +17,12 @@
  * - One outcome per member: committed (same version for all), conflict, stale, or the thrown error.
  */
 import type { Add } from '../delta/protocol/actions.js';
-import { snapshotAfterCommit, type Snapshot } from '../delta/snapshot/snapshot.js';
+import { tombstoneCutoff } from '../delta/checkpoint/checkpoint-writer.js';
+import {
+  snapshotAfterCommit,
+  snapshotFromOwnCheckpoint,
+  type Snapshot,
+} from '../delta/snapshot/snapshot.js';
 import type { ObjectStore } from '../delta/storage/object-store.js';
 import { maybeCheckpoint, numRecords } from '../delta/table.js';
 import type { Conflict } from '../delta/transaction/conflict-checker.js';
@@ -152,10 +157,15 @@ export class GroupCommitter {
     const result = await tx.commit(this.options);
     if (result.kind === 'committed') {
       // Landed right after the read version: the new state is known without reading the log back.
-      const after = snapshotAfterCommit(read, result.version, tx.actions());
-      if (after) this.latest = after;
+      let after = snapshotAfterCommit(read, result.version, tx.actions());
       // The checkpoint is an optimisation for readers; the commit has already succeeded.
-      await maybeCheckpoint(this.store, result.version, after ?? read).catch(() => false);
+      const now = Date.now();
+      const checkpointed = await maybeCheckpoint(this.store, result.version, after ?? read, now).catch(
+        () => false,
+      );
+      // Written from `after`: continue from it as a fresh load would (bounded commits and tombstones).
+      if (checkpointed && after) after = snapshotFromOwnCheckpoint(after, tombstoneCutoff(after, now)) ?? after;
+      if (after) this.latest = after;
       for (const m of members)
         m.resolve({
           kind: 'committed',

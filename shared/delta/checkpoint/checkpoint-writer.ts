@@ -94,9 +94,13 @@ export interface CheckpointResult {
 const big = (n: number | null | undefined): bigint | null =>
   n === null || n === undefined ? null : BigInt(n);
 
+/** Tombstones deleted at or before this time (ms) are expired: a checkpoint written at `now` drops them. */
+export function tombstoneCutoff(snapshot: Snapshot, now: number): number {
+  return now - tableProperties(snapshot.metadata.configuration).deletedFileRetentionMs;
+}
+
 export async function writeCheckpoint(snapshot: Snapshot, now = Date.now()): Promise<CheckpointResult> {
-  const props = tableProperties(snapshot.metadata.configuration);
-  const cutoff = now - props.deletedFileRetentionMs;
+  const cutoff = tombstoneCutoff(snapshot, now);
   const rows: Record<string, unknown>[] = [];
   const p = snapshot.protocol;
   rows.push({

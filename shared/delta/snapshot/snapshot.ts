@@ -15,8 +15,8 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { readCheckpoint } from './checkpoint-reader.js';
 import type { LogSegment } from './log-segment.js';
 import { buildLogSegment } from './log-segment.js';
-import { applyActions, emptyReplayState, type ReplayState } from './log-replay.js';
-import { LOG_DIR, pad20, parseLogKey } from '../protocol/log-path.js';
+import { applyActions, emptyReplayState, FileIndex, type ReplayState } from './log-replay.js';
+import { checkpointKey, LOG_DIR, pad20, parseLogKey } from '../protocol/log-path.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import { mapLimit } from '../map-limit.js';
 
@@ -99,7 +99,12 @@ export async function refreshSnapshot(base: Snapshot): Promise<Snapshot> {
   return fromState(base.store, base.table, segment, state, false);
 }
 
-const MAX_REFRESHED_COMMITS = 100;
+/**
+ * Commits a refreshed or post-commit snapshot may carry past its checkpoint before a reload. Above the
+ * landing tables' checkpoint interval (100): a writer continuing from its own snapshots meets its next
+ * checkpoint (snapshotFromOwnCheckpoint) before it has to reload.
+ */
+export const MAX_REFRESHED_COMMITS = 200;
 
 /**
  * The snapshot at `version` when the caller has just committed `actions` there on top of `base`
@@ -130,6 +135,32 @@ export function snapshotAfterCommit(
     commits: [...base.segment.commits, { version, key: `${LOG_DIR}/${pad20(version)}.json` }],
   };
   return fromState(base.store, base.table, segment, state, false);
+}
+
+/**
+ * `snapshot` as a fresh load sees it once a checkpoint of this very state was written at its version:
+ * the same table, without the tombstones deleted at or before `cutoffMs` (the checkpoint dropped them)
+ * and with a log segment starting at that checkpoint. A writer that checkpoints its own post-commit
+ * snapshot continues from this one, so its commit list and tombstones stay bounded without reloading
+ * the checkpoint it has just written. Undefined when `snapshot` has no replay state.
+ */
+export function snapshotFromOwnCheckpoint(snapshot: Snapshot, cutoffMs: number): Snapshot | undefined {
+  const state = replayStates.get(snapshot);
+  if (!state) return undefined;
+  const files = FileIndex.empty();
+  for (const [key, action] of state.files.entries()) {
+    if ('remove' in action && (action.remove.deletionTimestamp ?? 0) <= cutoffMs) continue;
+    files.set(key, action);
+  }
+  const version = snapshot.version;
+  const segment: LogSegment = {
+    version,
+    checkpointKeys: [checkpointKey(version)],
+    checkpointVersion: version,
+    commits: [],
+    skippedV2Checkpoint: false,
+  };
+  return fromState(snapshot.store, snapshot.table, segment, { ...state, txns: new Map(state.txns), files }, false);
 }
 
 /** Replay state behind each snapshot (kept so a refresh can continue from it; never mutated). */

@@ -5,6 +5,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { CountingStore } from '../../../shared/delta/storage/counting-store.js';
+import { loadSnapshot, MAX_REFRESHED_COMMITS } from '../../../shared/delta/snapshot/snapshot.js';
+import { LANDING_CHECKPOINT_INTERVAL } from '../../../shared/ingest/bronze-tables.js';
 import { landBatch } from '../../../shared/ingest/land-batch.js';
 import { validEvent } from '../../unit/ingest/fixtures.js';
 import { portsFor, positions, rowsOf, tempLake } from './helpers.js';
@@ -32,6 +34,29 @@ describe('the snapshot after our own commit', () => {
     expect(bronze.keys('putIfAbsent').filter((k) => k.endsWith('.json'))).toHaveLength(1);
     expect((await rowsOf(base.bronze)).length).toBe(20);
   });
+
+  test('past the checkpoints it writes itself, a long run of batches reads nothing of the log back', async () => {
+    const lake = tempLake();
+    const base = portsFor(lake);
+    const bronze = new CountingStore(base.bronze);
+    const ports = { ...base, bronze };
+    await landBatch(ports, batch(2), meta(0, 2));
+    bronze.reset();
+    // More commits than a snapshot may carry past its checkpoint: only continuing from the
+    // checkpoints written along the way (every LANDING_CHECKPOINT_INTERVAL) avoids a reload.
+    const batches = MAX_REFRESHED_COMMITS + 10;
+    for (let b = 1; b <= batches; b++) await landBatch(ports, batch(2), meta(2 * b, 2));
+    expect(bronze.keys('list')).toEqual([]);
+    expect(bronze.keys('get').filter((k) => /^_delta_log\/\d+\.(json|checkpoint\.parquet)$/.test(k))).toEqual(
+      [],
+    );
+    const snapshot = await loadSnapshot(base.bronze);
+    expect(snapshot.version).toBe(batches + 1);
+    expect(snapshot.segment.checkpointVersion).toBe(
+      Math.floor((batches + 1) / LANDING_CHECKPOINT_INTERVAL) * LANDING_CHECKPOINT_INTERVAL,
+    );
+    expect(snapshot.txnVersion('cg-7')).toBe(2 * batches + 1);
+  }, 120_000);
 
   test('another instance landing the stream in between: a redelivered batch lands once', async () => {
     const lake = tempLake();

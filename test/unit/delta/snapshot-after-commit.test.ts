@@ -9,9 +9,12 @@ import { CountingStore } from '../../../shared/delta/storage/counting-store.js';
 import { appendBatch, createTable, maybeCheckpoint } from '../../../shared/delta/table.js';
 import {
   loadSnapshot,
+  MAX_REFRESHED_COMMITS,
   snapshotAfterCommit,
+  snapshotFromOwnCheckpoint,
   type Snapshot,
 } from '../../../shared/delta/snapshot/snapshot.js';
+import { tombstoneCutoff } from '../../../shared/delta/checkpoint/checkpoint-writer.js';
 import { Transaction } from '../../../shared/delta/transaction/transaction.js';
 import { writeDataFiles } from '../../../shared/delta/write/data-file-writer.js';
 import { checkpointKey } from '../../../shared/delta/protocol/log-path.js';
@@ -35,14 +38,14 @@ async function tableWith(n: number, config: Record<string, string> = {}) {
   return store;
 }
 
-/** A commit on `base`: one new file, the first file removed, a watermark for stream-a. */
-async function commitOn(base: Snapshot) {
+/** A commit on `base`: one new file, the first file removed (at `deletedAt`), a watermark for stream-a. */
+async function commitOn(base: Snapshot, deletedAt = Date.now()) {
   const adds = await writeDataFiles(base.store, base.schema, [], { id: [99n], store_id: ['N'] });
   const first = base.files[0];
   if (!first) throw new Error('no file');
   const tx = new Transaction({ store: base.store, readSnapshot: base, operation: 'WRITE', readFiles: 'all' })
     .addFiles(adds)
-    .removeFiles([{ path: first.path, deletionTimestamp: Date.now(), dataChange: true }])
+    .removeFiles([{ path: first.path, deletionTimestamp: deletedAt, dataChange: true }])
     .setTransaction('stream-a', 41);
   const result = await tx.commit();
   if (result.kind !== 'committed') throw new Error('not committed');
@@ -83,16 +86,16 @@ describe('snapshotAfterCommit', () => {
     expect(snapshotAfterCommit(base, version, actions)).toBeUndefined();
   });
 
-  test('is refused once 100 commits follow the checkpoint (a reload bounds the tombstones)', async () => {
+  test('is refused once MAX_REFRESHED_COMMITS commits follow the checkpoint (a reload bounds the tombstones)', async () => {
     const store = await tableWith(0, { 'delta.checkpointInterval': '1000' });
     let snap = await loadSnapshot(store);
-    for (let i = 0; i < 99; i++) {
+    for (let i = 0; i < MAX_REFRESHED_COMMITS - 1; i++) {
       const { version, actions } = await appendOn(snap);
       const next = snapshotAfterCommit(snap, version, actions);
       if (!next) throw new Error(`refused at ${version}`);
       snap = next;
     }
-    expect(snap.segment.commits).toHaveLength(100); // versions 0..99, no checkpoint
+    expect(snap.segment.commits).toHaveLength(MAX_REFRESHED_COMMITS); // versions 0.., no checkpoint
     expect(state(snap)).toEqual(state(await loadSnapshot(store)));
     const { version, actions } = await appendOn(snap);
     expect(snapshotAfterCommit(snap, version, actions)).toBeUndefined();
@@ -105,10 +108,11 @@ describe('snapshotAfterCommit', () => {
     const { version, actions } = await commitOn(base); // version 9
     const at9 = snapshotAfterCommit(base, version, actions);
     if (!at9) throw new Error('refused');
-    const second = await commitOn(at9); // version 10: due
+    const second = await commitOn(at9, 1000); // version 10: due; its tombstone long expired
     const at10 = snapshotAfterCommit(at9, second.version, second.actions);
     counting.reset();
-    expect(await maybeCheckpoint(counting, 10, at10)).toBe(true);
+    const now = Date.now();
+    expect(await maybeCheckpoint(counting, 10, at10, now)).toBe(true);
     // No log listing, no commit or checkpoint read (only the _last_checkpoint hint it must not regress).
     expect(counting.keys('list')).toEqual([]);
     expect(counting.keys('get').filter((k) => /\.(json|parquet)$/.test(k))).toEqual([]);
@@ -117,5 +121,11 @@ describe('snapshotAfterCommit', () => {
     expect(fromCheckpoint.segment.checkpointVersion).toBe(10);
     expect(state(fromCheckpoint).files).toEqual(at10 && state(at10).files);
     expect(fromCheckpoint.txnVersion('stream-a')).toBe(41);
+    // Continuing from our own checkpoint: what a fresh load reads, expired tombstone dropped.
+    expect(at10?.tombstones).toHaveLength(2);
+    const rebased = at10 && snapshotFromOwnCheckpoint(at10, tombstoneCutoff(at10, now));
+    expect(rebased && state(rebased)).toEqual(state(fromCheckpoint));
+    expect(rebased?.tombstones).toHaveLength(1);
+    expect(rebased?.segment.commits).toEqual([]);
   });
 });

@@ -7,7 +7,12 @@ import { describe, expect, test } from 'vitest';
 import { MemoryStore } from '../../../shared/delta/storage/memory-store.js';
 import { CountingStore } from '../../../shared/delta/storage/counting-store.js';
 import { appendBatch, createTable } from '../../../shared/delta/table.js';
-import { loadSnapshot, refreshSnapshot, type Snapshot } from '../../../shared/delta/snapshot/snapshot.js';
+import {
+  loadSnapshot,
+  MAX_REFRESHED_COMMITS,
+  refreshSnapshot,
+  type Snapshot,
+} from '../../../shared/delta/snapshot/snapshot.js';
 import { scanAll } from '../../../shared/delta/read/scan.js';
 import { Transaction } from '../../../shared/delta/transaction/transaction.js';
 import { CHECKPOINT_SCHEMA } from '../../../shared/delta/checkpoint/checkpoint-writer.js';
@@ -199,15 +204,15 @@ describe('refreshSnapshot', () => {
     expect(await refreshSnapshot(refreshed)).toBe(refreshed);
   });
 
-  test('starts again from the checkpoint once 100 commits separate the result from it', async () => {
+  test('starts again from the checkpoint once MAX_REFRESHED_COMMITS commits separate the result from it', async () => {
     const store = await tableWithCommits(1, { 'delta.checkpointInterval': '50' });
     let snap = await loadSnapshot(store);
-    for (let i = 0; i < 101; i++) {
+    for (let i = 0; i < MAX_REFRESHED_COMMITS + 1; i++) {
       await appendBatch(store, { id: [300n + BigInt(i)], store_id: ['Z'] });
       snap = await refreshSnapshot(snap);
     }
-    expect(snap.version).toBe(102);
-    expect(snap.segment.checkpointVersion).toBe(100);
+    expect(snap.version).toBe(MAX_REFRESHED_COMMITS + 2);
+    expect(snap.segment.checkpointVersion).toBe(MAX_REFRESHED_COMMITS);
     expect(snap.segment.commits.length).toBeLessThanOrEqual(2);
     expect(state(snap)).toEqual(state(await loadSnapshot(store)));
   });
