@@ -19,12 +19,16 @@ const meta = (first: number, n: number) => ({
   positions: positions(first, n),
 });
 
+/** Landing ports on a fresh lake whose Bronze store counts every call. */
+function countingLanding() {
+  const base = portsFor(tempLake());
+  const bronze = new CountingStore(base.bronze);
+  return { base, bronze, ports: { ...base, bronze } };
+}
+
 describe('the snapshot after our own commit', () => {
   test('the next batch of the stream does not list or read the Bronze log', async () => {
-    const lake = tempLake();
-    const base = portsFor(lake);
-    const bronze = new CountingStore(base.bronze);
-    const ports = { ...base, bronze };
+    const { base, bronze, ports } = countingLanding();
     await landBatch(ports, batch(10), meta(0, 10));
     bronze.reset();
     const second = await landBatch(ports, batch(10), meta(10, 10));
@@ -36,10 +40,7 @@ describe('the snapshot after our own commit', () => {
   });
 
   test('past the checkpoints it writes itself, a long run of batches reads nothing of the log back', async () => {
-    const lake = tempLake();
-    const base = portsFor(lake);
-    const bronze = new CountingStore(base.bronze);
-    const ports = { ...base, bronze };
+    const { base, bronze, ports } = countingLanding();
     await landBatch(ports, batch(2), meta(0, 2));
     bronze.reset();
     // More commits than a snapshot may carry past its checkpoint: only continuing from the
