@@ -142,6 +142,6 @@ function optionalId(value: unknown): string | null | undefined | false {
   return id(value) ?? false;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -9,6 +9,8 @@
  * the events' top-level `eventId`s (for the in-request dedupe): read from the parsed objects for JSON
  * bodies, and found in the text of NDJSON lines.
  */
+import { isObject } from './fast-parse.js';
+
 export type HttpEvents =
   { ok: true; events: unknown[]; eventIds: (string | undefined)[] } | { ok: false; message: string };
 
@@ -52,10 +54,6 @@ export function splitHttpBody(text: string): HttpEvents {
     events: lines,
     eventIds: lines.map((l) => /"eventId"\s*:\s*"([^"\\]{1,64})"/.exec(l)?.[1]),
   };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const QUOTE = 0x22;

@@ -78,6 +78,11 @@ export function emptyReplayState(): ReplayState {
   };
 }
 
+/** A new state continuing `state` (which stays unchanged): own txns map, a file-index layer on top. */
+export function continueState(state: ReplayState): ReplayState {
+  return { ...state, txns: new Map(state.txns), files: state.files.child() };
+}
+
 export function applyActions(state: ReplayState, actions: Iterable<Action>): void {
   for (const action of actions) {
     if ('add' in action) {

@@ -15,8 +15,8 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { readCheckpoint } from './checkpoint-reader.js';
 import type { LogSegment } from './log-segment.js';
 import { buildLogSegment } from './log-segment.js';
-import { applyActions, emptyReplayState, FileIndex, type ReplayState } from './log-replay.js';
-import { checkpointKey, LOG_DIR, pad20, parseLogKey } from '../protocol/log-path.js';
+import { applyActions, continueState, emptyReplayState, FileIndex, type ReplayState } from './log-replay.js';
+import { checkpointKey, commitKey, LOG_DIR, pad20, parseLogKey } from '../protocol/log-path.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import { mapLimit } from '../map-limit.js';
 
@@ -85,11 +85,7 @@ export async function refreshSnapshot(base: Snapshot): Promise<Snapshot> {
   }
   if (commits.length === 0) return base;
   if (base.segment.commits.length + commits.length > MAX_REFRESHED_COMMITS) return loadSnapshot(base.store);
-  const state: ReplayState = {
-    ...baseState,
-    txns: new Map(baseState.txns),
-    files: baseState.files.child(),
-  };
+  const state = continueState(baseState);
   await applyCommits(base.store, base.table, state, commits, 16);
   const segment: LogSegment = {
     ...base.segment,
@@ -123,16 +119,12 @@ export function snapshotAfterCommit(
   const baseState = replayStates.get(base);
   if (!baseState || version !== base.version + 1) return undefined;
   if (base.segment.commits.length + 1 > MAX_REFRESHED_COMMITS) return undefined;
-  const state: ReplayState = {
-    ...baseState,
-    txns: new Map(baseState.txns),
-    files: baseState.files.child(),
-  };
+  const state = continueState(baseState);
   applyActions(state, actions);
   const segment: LogSegment = {
     ...base.segment,
     version,
-    commits: [...base.segment.commits, { version, key: `${LOG_DIR}/${pad20(version)}.json` }],
+    commits: [...base.segment.commits, { version, key: commitKey(version) }],
   };
   return fromState(base.store, base.table, segment, state, false);
 }
@@ -160,7 +152,7 @@ export function snapshotFromOwnCheckpoint(snapshot: Snapshot, cutoffMs: number):
     commits: [],
     skippedV2Checkpoint: false,
   };
-  return fromState(snapshot.store, snapshot.table, segment, { ...state, txns: new Map(state.txns), files }, false);
+  return fromState(snapshot.store, snapshot.table, segment, { ...continueState(state), files }, false);
 }
 
 /** Replay state behind each snapshot (kept so a refresh can continue from it; never mutated). */

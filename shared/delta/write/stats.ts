@@ -7,7 +7,10 @@
  */
 import type { DataType, StructField, StructType } from '../protocol/schema.js';
 import { parseDecimal } from '../protocol/schema.js';
-import type { StringRange } from '../parquet/byte-array-stats.js';
+import { compareUtf8, type StringRange } from '../parquet/byte-array-stats.js';
+
+/** Code-point order (= UTF-8 byte order, how Spark compares strings); the Parquet statistics' order. */
+export { compareUtf8 };
 import { int64RangeIndex } from '../parquet/value-ranges.js';
 import { formatDecimal, formatTimestampMicros } from '../read/json-rows.js';
 import { formatDate } from '../read/json-rows.js';
@@ -154,26 +157,6 @@ function minMax(values: readonly unknown[], type: string): { min: unknown; max: 
 function compare(a: unknown, b: unknown): number {
   if (typeof a === 'string' && typeof b === 'string') return compareUtf8(a, b);
   return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
-}
-
-/**
- * Code-point order (= UTF-8 byte order, how Spark compares strings), by UTF-16 code units: at the
- * first differing unit, order by unit unless exactly one is a surrogate — that one starts a
- * supplementary code point, which sorts above every BMP character.
- */
-export function compareUtf8(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca === cb) continue;
-    const sa = ca >= 0xd800 && ca <= 0xdfff;
-    const sb = cb >= 0xd800 && cb <= 0xdfff;
-    if (sa !== sb) return sa ? 1 : -1;
-    return ca - cb;
-  }
-  return a.length - b.length;
 }
 
 function formatStat(value: unknown, type: DataType & string, which: 'min' | 'max'): unknown {
