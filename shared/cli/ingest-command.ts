@@ -19,7 +19,7 @@ import type { CliContext } from './context.js';
 
 const HELP = `Usage: lakehouse ingest --from <events.jsonl> [--lake <url>] [options]
 
-Lands every line of the file into <lake>/bronze/pos_events or <lake>/bronze/pos_events_quarantine,
+Lands every non-blank line of the file into <lake>/bronze/pos_events or <lake>/bronze/pos_events_quarantine,
 exactly once (ingesting the same file again lands nothing new).
 
 Options:

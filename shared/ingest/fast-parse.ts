@@ -12,6 +12,7 @@ import type { PosEventV1, PosLine } from './pos-event-schema.js';
 import {
   CURRENCIES,
   EVENT_TYPES,
+  ID_TEXT,
   MAX_ID_LENGTH,
   MAX_LINE_NO,
   MAX_LINES,
@@ -133,7 +134,12 @@ function money(value: unknown): bigint | undefined {
 }
 
 function id(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length >= 1 && value.length <= MAX_ID_LENGTH ? value : undefined;
+  return typeof value === 'string' &&
+    value.length >= 1 &&
+    value.length <= MAX_ID_LENGTH &&
+    ID_TEXT.test(value)
+    ? value
+    : undefined;
 }
 
 /** undefined = absent, null = null, false = invalid. */

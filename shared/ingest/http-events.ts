@@ -36,7 +36,9 @@ export function splitHttpBody(text: string): HttpEvents {
       eventIds: values.map((v) => (isObject(v) && typeof v.eventId === 'string' ? v.eventId : undefined)),
     };
   }
-  const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '');
+  // Blank = JSON whitespace only, as for files (json-lines.ts): a line of other spaces (NBSP…) is an
+  // event body that is not JSON, quarantined rather than dropped.
+  const lines = trimmed.split(/\r?\n/).filter((l) => !/^[ \t\r]*$/.test(l));
   if (lines.length < 2)
     return { ok: false, message: 'the body is neither JSON (an event or an array of events) nor NDJSON' };
   // NDJSON: every line is handed over as text; lines that are not JSON become body_not_json rejections.

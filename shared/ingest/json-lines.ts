@@ -26,7 +26,8 @@ export function splitJsonLines(file: Buffer): JsonLine[] {
   return out;
 }
 
+/** Only JSON whitespace (space, tab, CR): a stray CR left by a CRLF file's empty line is blank too. */
 function isBlank(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x09) return false;
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
   return true;
 }

@@ -21,7 +21,19 @@ export const MAX_TENDERS = 100;
 export const MAX_LINE_NO = 10_000;
 export const MAX_LOYALTY_POINTS = 1_000_000_000;
 
-const id = z.string().min(1).max(MAX_ID_LENGTH);
+/**
+ * What an id may hold: no control character (C0, DEL, C1) and no lone surrogate. Ids are join keys
+ * and typed Bronze columns: a control character never belongs in one, and a lone surrogate has no
+ * UTF-8 form, so Parquet would store U+FFFD instead and two different ids would read as the same.
+ * (With the u flag a lone surrogate is one code point of category Cs; a valid pair is not.)
+ */
+export const ID_TEXT = /^[^\p{Cc}\p{Cs}]*$/u;
+
+const id = z
+  .string()
+  .min(1)
+  .max(MAX_ID_LENGTH)
+  .regex(ID_TEXT, 'contains a control character or a lone surrogate');
 const optionalId = id.nullable().optional();
 
 const money = z.union([z.number(), z.string()]).transform((value, ctx) => {

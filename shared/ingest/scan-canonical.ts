@@ -29,8 +29,11 @@ import {
 } from './pos-event-schema.js';
 import type { ValidationLimits } from './validate-event.js';
 
-/** A string's character: no quote, backslash (escape), control character or surrogate code unit. */
-const CHAR = String.raw`[^"\\\x00-\x1f\ud800-\udfff]`;
+/**
+ * A string's character: no quote, backslash (escape), control character (C0, DEL, C1) or surrogate
+ * code unit — the general tier's `JsonCursor.string` refuses the same.
+ */
+const CHAR = String.raw`[^"\\\x00-\x1f\x7f-\x9f\ud800-\udfff]`;
 // Ids are matched unbounded and their length (≤ MAX_ID_LENGTH) checked on the capture: a bounded
 // repeat makes the native matcher markedly slower.
 const ID = `(${CHAR}+)`;

@@ -18,6 +18,7 @@ import { fail, moneyDigits, scaled } from './scan-digits.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const DEL = 0x7f;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const LBRACE = 0x7b;
@@ -100,7 +101,8 @@ export class JsonCursor {
   }
 
   /**
-   * Reads a string token; without `escapes` (the values the scanner reads) its value is
+   * Reads a string token without control characters or surrogate code units (such strings take the
+   * full path, which rejects controls and lone surrogates in ids); without `escapes` (the values the scanner reads) its value is
    * `text.slice(strStart, strEnd)`, with them (values it skips) the escapes are only checked.
    */
   string(escapes = false): void {
@@ -113,12 +115,12 @@ export class JsonCursor {
       const c = t.charCodeAt(i);
       if (c < 0x80) {
         if (c === QUOTE) break;
-        if (c < 0x20) fail();
+        if (c < 0x20 || c === DEL) fail();
         if (c === BACKSLASH) {
           if (!escapes) fail();
           i = escapeEnd(t, i);
         }
-      } else if (c >= 0xd800 && c <= 0xdfff) fail();
+      } else if (c <= 0x9f || (c >= 0xd800 && c <= 0xdfff)) fail(); // C1 controls, surrogates
     }
     if (i === n) fail();
     this.strStart = start;

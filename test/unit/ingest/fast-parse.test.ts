@@ -1,6 +1,7 @@
 /**
  * The fast path accepts exactly what the zod schema accepts, with the same values: random mutations
- * of a valid event (any field deleted or replaced, money as numbers and strings of every shape).
+ * of a valid event (any field deleted or replaced, money as numbers and strings of every shape, ids
+ * with control characters and lone surrogates).
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -32,7 +33,26 @@ const moneyLike = fc.oneof(
   fc.string(),
 );
 
-const anyValue = fc.oneof(fc.jsonValue(), moneyLike, fc.constant(undefined), fc.constant(null));
+/** Id-like text with the characters ids refuse (controls, lone surrogates) and some they take. */
+const idLike = fc.string({
+  unit: fc.constantFrom(
+    'S',
+    '7',
+    'é',
+    ' ',
+    '\u0000',
+    '\u001f',
+    '\u007f',
+    '\u0085',
+    '\u00a0',
+    '\ud800',
+    '\udc00',
+    '\ud83d\ude00',
+  ),
+  maxLength: 4,
+});
+
+const anyValue = fc.oneof(fc.jsonValue(), moneyLike, idLike, fc.constant(undefined), fc.constant(null));
 
 const LINE_FIELDS = ['lineNo', 'sku', 'quantity', 'unitPrice', 'discount', 'lineTotal'];
 const TOP_FIELDS = [

@@ -41,7 +41,7 @@ describe('splitHttpBody', () => {
               expect(typeof event).toBe('string');
               expect(JSON.parse(event as string)).toEqual(v);
               expect(body).toContain(event as string); // cut out of the body, not re-serialised
-            expect(event).toBe((event as string).trim()); // without the whitespace around it
+              expect(event).toBe((event as string).trim()); // without the whitespace around it
               const id = (v as Record<string, unknown>).eventId;
               expect(split.eventIds[i]).toBe(typeof id === 'string' ? id : undefined);
             } else {
@@ -68,5 +68,14 @@ describe('splitHttpBody', () => {
       eventIds: ['a', undefined, 'b'],
     });
     expect(splitHttpBody('hello world').ok).toBe(false);
+  });
+
+  test('NDJSON blank lines are JSON whitespace only; a line of other spaces is an event (quarantined)', () => {
+    const split = splitHttpBody('{"eventId":"a"}\r\n \t\r\n\r\r\n\u00a0\n{"eventId":"b"}');
+    expect(split).toEqual({
+      ok: true,
+      events: ['{"eventId":"a"}', '\u00a0', '{"eventId":"b"}'],
+      eventIds: ['a', undefined, 'b'],
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Random edits of event texts for the scanner's property tests: characters inserted, replaced or
- * deleted (structure, digits, escapes, surrogates, BOM, control characters), truncation, and a
- * member inserted after some '{' (duplicate keys, unknown keys with valid or invalid JSON values).
+ * deleted (structure, digits, escapes, surrogates, BOM, control characters — C0, DEL, C1, raw or
+ * escaped), truncation, and a member inserted after some '{' (duplicate keys, unknown keys with
+ * valid or invalid JSON values).
  */
 import fc from 'fast-check';
 
@@ -15,6 +16,10 @@ const EDIT_CHARS = [
   '€',
   '\u0000',
   '\u001f',
+  '\u007f',
+  '\u0085',
+  '\\u0001',
+  '\\ud800',
   '\u2028',
 ];
 /** Edits that often leave the event valid: a letter or digit in a string, whitespace between tokens. */

@@ -133,6 +133,16 @@ describe('POS event v1 validation', () => {
     expect(run()).toContain(code);
   });
 
+  test('ids refuse control characters and lone surrogates (Parquet would store U+FFFD for them)', () => {
+    for (const bad of ['S\u0000', 'S\u001f', 'S\u007f', 'S\u0085', '\ud800S', 'S\udc00', '\udc00\ud800']) {
+      expect(codesOf(validEvent({ storeId: bad })), JSON.stringify(bad)).toEqual(['invalid_format']);
+      expect(codesOf(validEvent({ cashierId: bad })), JSON.stringify(bad)).toEqual(['invalid_format']);
+    }
+    expect(codesOf(validEvent({ lines: [{ ...line, sku: 'SKU\u0000' }] }))).toEqual(['invalid_format']);
+    for (const good of ['S\ud83d\ude00', 'Café 12', 'S-0042/b', '\u00a0S'])
+      expect(codesOf(validEvent({ storeId: good })), JSON.stringify(good)).toEqual([]);
+  });
+
   test('money is exact: decimal text is never rounded through floats', () => {
     const r = validateEvent(
       validEvent({
