@@ -6,11 +6,12 @@
  * and each line's number is its sequence number, so ingesting the same file again — whole or after a
  * crash half-way — lands nothing twice. Lines are read as bytes, so a line that is not UTF-8 is
  * quarantined as `body_not_utf8` rather than silently repaired. Blank lines are not events.
+ *
+ * The file is streamed twice (json-lines-file.ts: its digest, then its lines batch by batch), so a
+ * backfill of any size runs in bounded memory; a file that changes in between is reported as an error.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { splitJsonLines } from '../ingest/json-lines.js';
 import { parseArgs } from 'node:util';
+import { fileDigest, jsonLineBatches, unchangedSince } from '../ingest/json-lines-file.js';
 import { landPorts } from '../ingest/compose.js';
 import type { EventPosition } from '../ingest/batch-metadata.js';
 import { landBatch } from '../ingest/land-batch.js';
@@ -20,7 +21,8 @@ import type { CliContext } from './context.js';
 const HELP = `Usage: lakehouse ingest --from <events.jsonl> [--lake <url>] [options]
 
 Lands every non-blank line of the file into <lake>/bronze/pos_events or <lake>/bronze/pos_events_quarantine,
-exactly once (ingesting the same file again lands nothing new).
+exactly once (ingesting the same file again lands nothing new). The file is streamed, so its size is
+not limited by memory; it must not change while it is ingested.
 
 Options:
   --from FILE        JSON Lines file, one event body per line
@@ -50,13 +52,14 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
   const batchSize = Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new UsageError(`--batch-size must be a positive integer`);
-  const file = await readFile(values.from);
-  const streamId = `file-${createHash('sha256').update(file).digest('hex').slice(0, 24)}`;
-  const lines = splitJsonLines(file);
+  // Two streaming passes (memory stays bounded whatever the file's size): the content's digest names
+  // the stream, then the lines are landed batch by batch, reading no further than what was hashed.
+  const digest = await fileDigest(values.from);
+  const streamId = `file-${digest.sha256.slice(0, 24)}`;
   const lake = ctx.openStore(values.lake ?? ctx.settings.LAKE_URL);
   const ports = landPorts(lake, ctx.settings);
   const totals = {
-    lines: lines.length,
+    lines: 0,
     landed: 0,
     quarantined: 0,
     replayed: 0,
@@ -64,8 +67,10 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
     reasons: {} as Record<string, number>,
   };
   const started = performance.now();
-  for (let start = 0; start < lines.length; start += batchSize) {
-    const batch = lines.slice(start, start + batchSize);
+  for await (const { lines: batch, bytesRead } of jsonLineBatches(values.from, {
+    batchSize,
+    maxBytes: digest.bytes,
+  })) {
     const positions: EventPosition[] = batch.map((l) => ({
       sequenceNumber: l.lineNo,
       offset: String(l.byteOffset),
@@ -75,6 +80,7 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
       batch.map((l) => l.bytes),
       { source: 'file', streamId, partitionId: values.partition, positions, requestId: values.from },
     );
+    totals.lines += batch.length;
     totals.landed += result.landed;
     totals.quarantined += result.quarantined;
     totals.replayed += result.replayed;
@@ -85,8 +91,15 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
         totals.reasons[code] = (totals.reasons[code] ?? 0) + 1;
     }
     if (!values.json)
-      process.stderr.write(`\r  ${Math.min(start + batchSize, lines.length)}/${lines.length} lines`);
+      process.stderr.write(
+        `\r  ${totals.lines} lines, ${percent(bytesRead, digest.bytes)} of ${megabytes(digest.bytes)}`,
+      );
   }
+  if (!(await unchangedSince(values.from, digest)))
+    throw new Error(
+      `${values.from} changed while it was being ingested: what landed is recorded under stream ${streamId} ` +
+        `(the content first read); ingest a file only once it is complete`,
+    );
   const seconds = (performance.now() - started) / 1000;
   if (values.json) {
     console.log(
@@ -108,4 +121,12 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
   const reasons = Object.entries(totals.reasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length) console.log(`  rejections: ${reasons.map(([c, n]) => `${c} ${n}`).join(', ')}`);
   return 0;
+}
+
+function percent(part: number, whole: number): string {
+  return `${whole === 0 ? 100 : Math.floor((100 * part) / whole)} %`;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 }

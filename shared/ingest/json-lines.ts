@@ -9,10 +9,14 @@ export interface JsonLine {
   bytes: Uint8Array;
 }
 
-export function splitJsonLines(file: Buffer): JsonLine[] {
+/**
+ * The lines of `file`; `firstLineNo` and `baseOffset` place it in a larger file (json-lines-file.ts
+ * reads files in chunks): the first line is numbered `firstLineNo` and offsets count from `baseOffset`.
+ */
+export function splitJsonLines(file: Buffer, firstLineNo = 1, baseOffset = 0): JsonLine[] {
   const out: JsonLine[] = [];
   let start = 0;
-  let lineNo = 0;
+  let lineNo = firstLineNo - 1;
   while (start <= file.length) {
     let end = file.indexOf(0x0a, start);
     if (end === -1) end = file.length;
@@ -20,7 +24,7 @@ export function splitJsonLines(file: Buffer): JsonLine[] {
     let stop = end;
     if (stop > start && file[stop - 1] === 0x0d) stop--;
     const bytes = file.subarray(start, stop);
-    if (!isBlank(bytes)) out.push({ lineNo, byteOffset: start, bytes });
+    if (!isBlank(bytes)) out.push({ lineNo, byteOffset: baseOffset + start, bytes });
     start = end + 1;
   }
   return out;

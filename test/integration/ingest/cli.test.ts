@@ -171,4 +171,35 @@ describe('lakehouse ingest', () => {
       raw_body: Buffer.from([0xff, 0xfe, 0x7b, 0x7d]).toString('base64'),
     });
   });
+
+  test('a file that changes while it is ingested is reported (appended lines are not read)', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const file = path.join(tmp(), 'growing.jsonl');
+    const bodies = simulatePosTraffic({ seed: 8, stores: 2, events: 30 }).events.map((e) => e.body);
+    fs.writeFileSync(file, bodies.join('\n') + '\n');
+    let appended = false;
+    // The lake store appends to the file on its first call, i.e. after the digest, mid-landing.
+    const growing = {
+      ...ctx,
+      openStore: (url: string) =>
+        new Proxy(ctx.openStore(url), {
+          get(target, key) {
+            if (!appended) {
+              appended = true;
+              fs.appendFileSync(file, `${bodies[0]}\n`);
+            }
+            const value = Reflect.get(target, key) as unknown;
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          },
+        }),
+    };
+    const lake = tmp();
+    await expect(
+      ingestCommand(['--from', file, '--lake', lake, '--json', '--batch-size', '7'], growing),
+    ).rejects.toThrow(/changed while it was being ingested/);
+    expect(appended).toBe(true);
+    const bronze = await rowsOf(prefixed(new LocalFsStore(lake), 'bronze/pos_events'));
+    const quarantine = await rowsOf(prefixed(new LocalFsStore(lake), 'bronze/pos_events_quarantine'));
+    expect(bronze.length + quarantine.length).toBe(bodies.length);
+  });
 });

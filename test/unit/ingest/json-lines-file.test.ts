@@ -1,0 +1,86 @@
+/**
+ * The streaming reader of `lakehouse ingest` yields exactly the lines `splitJsonLines` finds in the
+ * whole file — same numbers, offsets and bytes — whatever the chunk size (lines and CRLFs cut across
+ * chunks, no final newline), in batches of the requested size; and it reads no further than asked.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, test } from 'vitest';
+import { splitJsonLines } from '../../../shared/ingest/json-lines.js';
+import { fileDigest, jsonLineBatches } from '../../../shared/ingest/json-lines-file.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsonl-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const plain = (lines: { lineNo: number; byteOffset: number; bytes: Uint8Array }[]) =>
+  lines.map((l) => ({
+    lineNo: l.lineNo,
+    byteOffset: l.byteOffset,
+    bytes: Buffer.from(l.bytes).toString('hex'),
+  }));
+
+async function readAll(file: string, batchSize: number, chunkBytes: number, maxBytes?: number) {
+  const batches: number[] = [];
+  const lines = [];
+  for await (const batch of jsonLineBatches(file, { batchSize, chunkBytes, maxBytes })) {
+    batches.push(batch.lines.length);
+    lines.push(...batch.lines);
+  }
+  return { batches, lines: plain(lines) };
+}
+
+const BYTES = [0x61, 0x0a, 0x0a, 0x0d, 0x20, 0x09, 0xff, 0x7b, 0x7d];
+let fileNo = 0;
+
+describe('jsonLineBatches', () => {
+  test('≡ splitJsonLines of the whole file, any chunk and batch size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...BYTES), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (bytes, chunkBytes, batchSize) => {
+          const content = Buffer.from(bytes);
+          const file = path.join(dir, `f${fileNo++}.jsonl`);
+          fs.writeFileSync(file, content);
+          const got = await readAll(file, batchSize, chunkBytes);
+          expect(got.lines).toEqual(plain(splitJsonLines(content)));
+          // Full batches, then the rest.
+          expect(got.batches.slice(0, -1).every((n) => n === batchSize)).toBe(true);
+          expect(got.batches.every((n) => n >= 1 && n <= batchSize)).toBe(true);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  test('stops at maxBytes: the lines of the first maxBytes bytes, as if the file ended there', async () => {
+    const content = Buffer.from('{"a":1}\r\n\n{"b":2}\n{"c":3}\n');
+    const file = path.join(dir, 'max.jsonl');
+    fs.writeFileSync(file, content);
+    for (let max = 0; max <= content.length; max++) {
+      const got = await readAll(file, 2, 4, max);
+      expect(got.lines).toEqual(plain(splitJsonLines(content.subarray(0, max))));
+    }
+  });
+
+  test('a line longer than many chunks, and the digest of the content', async () => {
+    const long = `{"pad":"${'x'.repeat(100_000)}"}`;
+    const content = Buffer.from(`{"a":1}\n${long}\n{"b":2}`);
+    const file = path.join(dir, 'long.jsonl');
+    fs.writeFileSync(file, content);
+    const got = await readAll(file, 10, 1000);
+    expect(got.lines.map((l) => [l.lineNo, l.byteOffset, Buffer.from(l.bytes, 'hex').length])).toEqual([
+      [1, 0, 7],
+      [2, 8, long.length],
+      [3, 9 + long.length, 7],
+    ]);
+    expect(await fileDigest(file)).toMatchObject({
+      sha256: createHash('sha256').update(content).digest('hex'),
+      bytes: content.length,
+    });
+  });
+});
