@@ -37,6 +37,7 @@ Options:
   --lake URL           lake root: folder, file:///…, az://container/prefix (default LAKE_URL, .local/lake)
   --landing DIR        landing folder for master data and history (default LANDING_URL, .local/landing)
   --port N             HTTP port of the local Functions host (default 7071; 0 = any free port)
+  --key KEY            function key of the HTTP API (?code=KEY or x-functions-key; default random, printed)
   --state DIR          where Azurite keeps its data between runs (default .local/azurite)
   --no-simulator       do not stream events; only run the pipeline on what is there
   --no-pipeline        do not run the batch orchestration
@@ -88,6 +89,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
       lake: { type: 'string' },
       landing: { type: 'string' },
       port: { type: 'string', default: '7071' },
+      key: { type: 'string' },
       state: { type: 'string', default: '.local/azurite' },
       'no-simulator': { type: 'boolean', default: false },
       'no-pipeline': { type: 'boolean', default: false },
@@ -102,6 +104,8 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   const rate = number(values.rate, '--rate', 1);
   const stores = number(values.stores, '--stores', 1);
   const port = number(values.port, '--port', 0);
+  if (values.key !== undefined && !/^[\w.~-]+$/.test(values.key))
+    throw new UsageError('--key must be non-empty letters, digits, _ . ~ - (it goes into URLs as ?code=)');
   const seed =
     values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : number(values.seed, '--seed', 0);
   const lakeUrl = values.lake ?? ctx.settings.LAKE_URL;
@@ -123,6 +127,7 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     appDir: REPO_ROOT,
     port,
     azurite: { location: path.resolve(values.state) },
+    keys: values.key === undefined ? undefined : { functionKey: values.key },
     settings: { LAKE_URL: lakeUrl, LANDING_URL: landingDir },
     log: () => undefined,
   }).catch((err: unknown) => {
@@ -135,6 +140,9 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
   });
   console.log(
     `  Functions host on ${runtime.baseUrl} (${runtime.functions.length} functions), Azurite ${runtime.storageConnectionString ? 'on' : 'off'}`,
+  );
+  console.log(
+    `  HTTP API key: ${runtime.keys.functionKey}   e.g. curl -X POST '${runtime.baseUrl}/api/events?code=${runtime.keys.functionKey}' --data-binary @events.jsonl`,
   );
 
   let interrupted = false;

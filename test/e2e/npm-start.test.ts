@@ -13,6 +13,7 @@ import { runSimulationOptions } from '../../shared/cli/run-command.js';
 import { runCli } from '../support/run-cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
+const KEY = 'e2e-key_1';
 
 test('npm start -- --duration 6 lands every valid event exactly once and runs the pipeline', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-'));
@@ -37,7 +38,10 @@ test('npm start -- --duration 6 lands every valid event exactly once and runs th
     path.join(dir, 'azurite'),
     '--port',
     '0',
+    '--key',
+    KEY,
   ];
+  let http: Promise<{ printedKey: string; withKey: number; body: unknown; withoutKey: number }> | undefined;
   const run = await new Promise<{ code: number; out: string }>((resolve, reject) => {
     const child = spawn('npm', args, {
       cwd: ROOT,
@@ -45,7 +49,12 @@ test('npm start -- --duration 6 lands every valid event exactly once and runs th
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      // While it streams, a user POSTs to the printed endpoint with the printed key.
+      const url = /HTTP API key: (\S+) .*?'(http:\/\/[^']+)'/.exec(out);
+      if (url && !http) http = postWithPrintedKey(url[1] ?? '', url[2] ?? '');
+    });
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, out }));
@@ -53,6 +62,13 @@ test('npm start -- --duration 6 lands every valid event exactly once and runs th
   expect(run.out).toContain('exactly-once check: every valid delivery is in Bronze exactly once');
   expect(run.out).toMatch(/pipeline batch-manual-\d{4}-\d{2}-\d{2}: succeeded/);
   expect(run.code).toBe(0);
+  // The printed key is the one given, and it opens the HTTP API (one body that is not an event).
+  expect(await http).toEqual({
+    printedKey: KEY,
+    withKey: 202,
+    body: expect.objectContaining({ accepted: 0, rejected: 1 }) as unknown,
+    withoutKey: 401,
+  });
 
   // Independent check through the CLI: the simulator's valid deliveries vs Bronze's event ids.
   const sim = simulatePosTraffic(
@@ -71,7 +87,7 @@ test('npm start -- --duration 6 lands every valid event exactly once and runs th
   expect(landed).toEqual(expected);
   const quarantined = await runCli(['table', 'scan', path.join(lake, 'bronze/pos_events_quarantine')]);
   expect(quarantined.stdout.trim().split('\n').length).toBe(
-    sim.events.filter((e) => e.malformation !== null).length,
+    sim.events.filter((e) => e.malformation !== null).length + 1, // + the body POSTed above
   );
 
   // Master data, Silver/Gold, DQ results and the run ledger agree on versions.
@@ -106,3 +122,16 @@ test('npm start -- --duration 6 lands every valid event exactly once and runs th
   expect(dq).toContain(last?.instance_id ?? 'missing');
   fs.rmSync(dir, { recursive: true, force: true });
 }, 600_000);
+
+async function postWithPrintedKey(printedKey: string, url: string) {
+  const post = (target: string) =>
+    fetch(target, {
+      method: 'POST',
+      body: '{"not":"an event"}',
+      headers: { 'content-type': 'application/json' },
+    });
+  const withKey = await post(url);
+  const body: unknown = await withKey.json();
+  const withoutKey = await post(url.replace(/\?code=.*$/, ''));
+  return { printedKey, withKey: withKey.status, body, withoutKey: withoutKey.status };
+}
