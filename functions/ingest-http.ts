@@ -1,12 +1,14 @@
 /**
  * `POST /api/events` → Bronze, through the same landing use case as the Event Hub trigger.
- * Body: one event, a JSON array of events, or NDJSON; at most INGEST_MAX_HTTP_BODY_BYTES (413 above,
- * 400 when unparseable). Answers 202 with counts and every rejection with its reason codes.
+ * Body: one event, a JSON array of events, or NDJSON, optionally gzip/deflate/br Content-Encoding; at
+ * most INGEST_MAX_HTTP_BODY_BYTES, compressed or not (413 above, 415 for another encoding, 400 when
+ * unparseable). Answers 202 with counts and every rejection with its reason codes.
  *
  * Idempotency by eventId: HTTP has no stream position, so there is no txn watermark. Within a request
  * a repeated eventId lands once; across requests (client retries) Bronze may hold the same eventId more
  * than once and Silver keeps the first landed row per eventId (DESIGN.md "Ingest").
  */
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { ingestRuntime } from '../shared/ingest/compose.js';
 import { splitHttpBody } from '../shared/ingest/http-events.js';
@@ -20,8 +22,11 @@ export async function ingestHttpHandler(
   const limit = settings.INGEST_MAX_HTTP_BODY_BYTES;
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) return tooLarge(limit);
-  const bytes = await readLimited(request, limit);
+  const sent = await readLimited(request, limit);
+  if (sent === 'too-large') return tooLarge(limit);
+  const bytes = decodeContent(sent, request.headers.get('content-encoding'), limit);
   if (bytes === 'too-large') return tooLarge(limit);
+  if (!(bytes instanceof Uint8Array)) return problem(bytes.status, bytes.message);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -90,6 +95,46 @@ async function readLimited(request: HttpRequest, limit: number): Promise<Uint8Ar
     chunks.push(bytes);
   }
   return Buffer.concat(chunks);
+}
+
+const DECOMPRESS: Record<string, (bytes: Uint8Array, options: { maxOutputLength: number }) => Buffer> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+};
+
+/**
+ * The body without its Content-Encoding (registers on metered links may compress): gzip, deflate or
+ * br, decompressed to at most `limit` bytes (the limit applies to the events, so a small compressed
+ * body cannot expand without bound).
+ */
+function decodeContent(
+  bytes: Uint8Array,
+  encoding: string | null,
+  limit: number,
+): Uint8Array | 'too-large' | { status: number; message: string } {
+  const codings = (encoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  let out = bytes;
+  // Codings are listed in the order they were applied: undo them from the last.
+  for (const coding of codings.reverse()) {
+    const decompress = DECOMPRESS[coding];
+    if (!decompress)
+      return {
+        status: 415,
+        message: `Content-Encoding ${coding} is not supported (gzip, deflate, br or none)`,
+      };
+    try {
+      out = decompress(out, { maxOutputLength: limit });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return 'too-large';
+      return { status: 400, message: `the request body is not valid ${coding} data` };
+    }
+  }
+  return out;
 }
 
 function tooLarge(limit: number): HttpResponseInit {

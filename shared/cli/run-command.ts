@@ -30,7 +30,8 @@ the local Event Hub, exactly-once landing in Bronze, the batch orchestration (lo
 publish), Bronze compaction, and a summary. Ctrl-C stops cleanly.
 
 Options:
-  --duration SECONDS   how long to stream events (default 20; 0 = until Ctrl-C)
+  --duration SECONDS   how long to stream events (default 20; 0 = until Ctrl-C; 0 with --no-simulator:
+                       serve the HTTP API until Ctrl-C, e.g. to POST your own events)
   --rate N             events per second (default 200)
   --stores N           simulated stores (default 8)
   --seed N             simulator seed (default: random, printed)
@@ -182,6 +183,9 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
       await runtime.eventHub.waitUntilDrained({ timeoutMs: 120_000 });
       await report(runtime, lake, sent, events.length, started, pipelineId);
       process.stdout.write('\n');
+    } else if (duration === 0) {
+      console.log('  serving until Ctrl-C');
+      while (!interrupted) await sleep(200);
     }
     if (!values['no-pipeline'] && !interrupted) {
       await runtime.durable.waitForCompletion(pipelineId, { timeoutMs: 600_000 });

@@ -3,6 +3,7 @@
  * trigger metadata shapes of notes/functions-and-durable.md §2.1 (camelCased keys, numeric offsets,
  * Long-object sequence numbers, zone-less enqueued times), and real `HttpRequest`s.
  */
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { ingestEventHubHandler } from '../../../functions/ingest-eventhub.js';
@@ -147,5 +148,39 @@ describe('POST /api/events', () => {
     expect((await post('{}', { 'content-length': '999999' })).status).toBe(413);
     expect((await post('hello world')).status).toBe(400);
     expect((await post('')).status).toBe(400);
+  });
+
+  test('gzip, deflate and br bodies are decompressed, within the size limit; other encodings → 415', async () => {
+    const postBytes = (bytes: Uint8Array, encoding: string) =>
+      ingestHttpHandler(
+        new HttpRequest({
+          method: 'POST',
+          url: 'http://localhost/api/events',
+          body: { bytes },
+          headers: { 'content-encoding': encoding },
+        }),
+        new InvocationContext({ invocationId: 'req-z', logHandler: () => undefined }),
+      );
+    const events = [validEvent(), validEvent(), validEvent()].map((e) => JSON.stringify(e));
+    const bodies: [string, Uint8Array][] = [
+      ['gzip', gzipSync(events[0] ?? '')],
+      ['deflate', deflateSync(events[1] ?? '')],
+      ['identity, br', brotliCompressSync(events[2] ?? '')],
+    ];
+    for (const [encoding, body] of bodies) {
+      const res = await postBytes(body, encoding);
+      expect(res.jsonBody, encoding).toMatchObject({ received: 1, accepted: 1, rejected: 0 });
+    }
+    // Applied in order gzip then br: undone br first.
+    const twice = brotliCompressSync(gzipSync(JSON.stringify([validEvent(), validEvent()])));
+    expect((await postBytes(twice, 'gzip, br')).jsonBody).toMatchObject({ received: 2, accepted: 2 });
+    const raw = (await rowsOf(ports.bronze)).map((r) => r.raw_payload);
+    expect(raw).toEqual(expect.arrayContaining(events));
+    // 1 MB of spaces compresses to ~1 KB: over the 20 000-byte limit once decompressed.
+    const bomb = gzipSync(`${JSON.stringify(validEvent())}${' '.repeat(1 << 20)}`);
+    expect(bomb.byteLength).toBeLessThan(20_000);
+    expect((await postBytes(bomb, 'gzip')).status).toBe(413);
+    expect((await postBytes(Buffer.from('not gzip'), 'gzip')).status).toBe(400);
+    expect((await postBytes(Buffer.from('{}'), 'zstd')).status).toBe(415);
   });
 });
