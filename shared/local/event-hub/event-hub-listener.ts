@@ -17,7 +17,7 @@ import type { IndexedFunction, RetryPolicy } from '../function-index.js';
 import type { Invoker } from '../invoker.js';
 import { bytesCollection, bytesData, stringCollection, stringData } from '../rpc-data.js';
 import type { CheckpointAddress, CheckpointStore } from './checkpoint-store.js';
-import type { LocalEventHub, StoredEvent } from './local-event-hub.js';
+import { eventBytes, type LocalEventHub, type StoredEvent } from './local-event-hub.js';
 import { batchTriggerMetadata, singleTriggerMetadata } from './trigger-metadata.js';
 
 export interface EventHubListenerOptions {
@@ -160,19 +160,18 @@ export class EventHubListener {
     let lastError: unknown;
     // dataType 'binary': the host hands over each body's bytes; otherwise text (JSON-parsed by the library).
     const binary = fn.dataType === 'binary';
-    const bytesOf = (e: StoredEvent) => Buffer.from(e.body, 'utf8');
     for (;;) {
       const firstEvent = events[0] as StoredEvent;
       const firing =
         fn.cardinality === 'many'
           ? {
               trigger: binary
-                ? bytesCollection(events.map(bytesOf))
+                ? bytesCollection(events.map(eventBytes))
                 : stringCollection(events.map((e) => e.body)),
               triggerMetadata: batchTriggerMetadata(context, events),
             }
           : {
-              trigger: binary ? bytesData(bytesOf(firstEvent)) : stringData(firstEvent.body),
+              trigger: binary ? bytesData(eventBytes(firstEvent)) : stringData(firstEvent.body),
               triggerMetadata: singleTriggerMetadata(context, firstEvent),
             };
       try {

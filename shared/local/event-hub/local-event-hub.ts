@@ -13,7 +13,7 @@ import type { Clock } from '../clock.js';
 import { partitionForKey } from './partition-key-hash.js';
 
 export interface EventInput {
-  /** A string is sent as-is; anything else as JSON text; bytes as UTF-8 text. */
+  /** A string is sent as its UTF-8 bytes; bytes as they are; anything else as JSON text. */
   body: unknown;
   /** Application properties. */
   properties?: Record<string, unknown>;
@@ -26,8 +26,18 @@ export interface StoredEvent {
   offset: string;
   enqueuedTimeUtc: string;
   partitionKey: string | null;
+  /** The body as text (what a string-typed trigger receives: UTF-8 decoded, U+FFFD for bad bytes). */
   body: string;
+  /** The exact bytes, base64, when they are not valid UTF-8 (otherwise they are `body`'s UTF-8). */
+  bodyBase64?: string;
   properties: Record<string, unknown>;
+}
+
+/** The bytes that were sent (what a binary trigger receives). */
+export function eventBytes(event: StoredEvent): Buffer {
+  return event.bodyBase64 === undefined
+    ? Buffer.from(event.body, 'utf8')
+    : Buffer.from(event.bodyBase64, 'base64');
 }
 
 export interface SendOptions {
@@ -152,10 +162,10 @@ export class LocalEventHub {
         offset: String(bytes),
         enqueuedTimeUtc: enqueued,
         partitionKey: options.partitionKey ?? null,
-        body,
+        ...body,
         properties: event.properties ?? {},
       };
-      bytes += Buffer.byteLength(body) + 64;
+      bytes += eventBytes(record).byteLength + 64;
       return record;
     });
     const first = stored[0] as StoredEvent;
@@ -204,13 +214,20 @@ export class LocalEventHub {
         }
       }
       const last = log[log.length - 1];
-      this.#bytes[index] = last === undefined ? 0 : Number(last.offset) + Buffer.byteLength(last.body) + 64;
+      this.#bytes[index] = last === undefined ? 0 : Number(last.offset) + eventBytes(last).byteLength + 64;
     }
   }
 }
 
-function encodeBody(body: unknown): string {
-  if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
-  return JSON.stringify(body ?? null);
+function encodeBody(body: unknown): { body: string; bodyBase64?: string } {
+  if (typeof body === 'string') return { body };
+  if (body instanceof Uint8Array) {
+    const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const text = bytes.toString('utf8');
+    // Kept exactly: Event Hubs carries bytes, and the landing quarantines bad UTF-8 as body_not_utf8.
+    return Buffer.from(text, 'utf8').equals(bytes)
+      ? { body: text }
+      : { body: text, bodyBase64: bytes.toString('base64') };
+  }
+  return { body: JSON.stringify(body ?? null) };
 }

@@ -21,6 +21,7 @@ import { landPorts, setIngestRuntime } from '../../../shared/ingest/compose.js';
 import { loadSettings } from '../../../shared/config/config.js';
 
 const entry = new URL('./ingest-app.ts', import.meta.url).pathname;
+const NOT_UTF8 = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]); // {"\xff\xfe"}
 const repoRoot = path.resolve(path.dirname(entry), '../../..');
 
 describe('ingest through the local runtime', () => {
@@ -87,7 +88,8 @@ describe('ingest through the local runtime', () => {
         // Bodies arrive as bytes: Bronze keeps the text as sent (after the library's JSON.parse, the
         // object path could only store a compact re-serialisation of this indented body).
         bodies.push(i === 0 ? JSON.stringify(validEvent({ storeId: 'S0001' }), null, 2) : body);
-        const sent = bodies[i] ?? body;
+        // One body is not UTF-8: the hub keeps its bytes, the landing quarantines it as such.
+        const sent = i === 13 ? { body: NOT_UTF8 } : (bodies[i] ?? body);
         await runtime.eventHub.send([sent], {
           eventHubName: 'pos-events',
           partitionKey: stores[i % stores.length] ?? 'S0001',
@@ -123,6 +125,9 @@ describe('ingest through the local runtime', () => {
         ),
       ).toBe(true);
       expect(b.map((r) => r.raw_payload)).toContain(bodies[0]);
+      expect(
+        q.filter((r) => r.reason_code === 'body_not_utf8').map((r) => [r.raw_encoding, r.raw_body]),
+      ).toEqual([['base64', NOT_UTF8.toString('base64')]]);
       return { b: b.length, q: q.length };
     };
     const first = await check();
