@@ -6,8 +6,8 @@
  * Objects are handed over as their text as sent (array elements cut out of the body), so Bronze keeps
  * the event as received and the landing's scanner reads it, as for the other doors; other JSON values
  * (numbers, strings, null…) are handed over parsed, which is how they are quarantined. `eventIds` are
- * the events' top-level `eventId`s (for the in-request dedupe): read from the parsed objects for JSON
- * bodies, and found in the text of NDJSON lines.
+ * the events' top-level `eventId`s (for the in-request dedupe), read from the parsed objects (NDJSON:
+ * each line parsed).
  */
 import { isObject } from './fast-parse.js';
 
@@ -33,7 +33,7 @@ export function splitHttpBody(text: string): HttpEvents {
     return {
       ok: true,
       events: values.map((v, i) => (useTexts && isObject(v) ? texts[i] : v)),
-      eventIds: values.map((v) => (isObject(v) && typeof v.eventId === 'string' ? v.eventId : undefined)),
+      eventIds: values.map(eventIdOf),
     };
   }
   // Blank = JSON whitespace only, as for files (json-lines.ts): a line of other spaces (NBSP…) is an
@@ -42,20 +42,29 @@ export function splitHttpBody(text: string): HttpEvents {
   if (lines.length < 2)
     return { ok: false, message: 'the body is neither JSON (an event or an array of events) nor NDJSON' };
   // NDJSON: every line is handed over as text; lines that are not JSON become body_not_json rejections.
-  const parsedAny = lines.some((l) => {
-    try {
-      JSON.parse(l);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!parsedAny) return { ok: false, message: 'no line of the NDJSON body is JSON' };
+  // Each line is parsed here for its top-level eventId (a text search could find a nested one and
+  // drop a distinct event as a duplicate).
+  const values = lines.map(parseOrUndefined);
+  if (values.every((v) => v === undefined))
+    return { ok: false, message: 'no line of the NDJSON body is JSON' };
   return {
     ok: true,
     events: lines,
-    eventIds: lines.map((l) => /"eventId"\s*:\s*"([^"\\]{1,64})"/.exec(l)?.[1]),
+    eventIds: values.map(eventIdOf),
   };
+}
+
+function eventIdOf(value: unknown): string | undefined {
+  return isObject(value) && typeof value.eventId === 'string' ? value.eventId : undefined;
+}
+
+/** The line's JSON value, or undefined when it is not JSON (`null` stays null). */
+function parseOrUndefined(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 const QUOTE = 0x22;

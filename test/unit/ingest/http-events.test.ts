@@ -70,6 +70,20 @@ describe('splitHttpBody', () => {
     expect(splitHttpBody('hello world').ok).toBe(false);
   });
 
+  test('NDJSON ids are the top-level eventId, never a nested one or one in a string', () => {
+    const lines = [
+      '{"meta":{"eventId":"k"},"eventId":"a"}',
+      '{"note":"\\"eventId\\":\\"k\\"","eventId":"b"}',
+      '{"meta":{"eventId":"k"}}',
+      '{"eventId":"c","eventId":"d"}',
+    ];
+    expect(splitHttpBody(lines.join('\n'))).toEqual({
+      ok: true,
+      events: lines,
+      eventIds: ['a', 'b', undefined, 'd'],
+    });
+  });
+
   test('NDJSON blank lines are JSON whitespace only; a line of other spaces is an event (quarantined)', () => {
     const split = splitHttpBody('{"eventId":"a"}\r\n \t\r\n\r\r\n\u00a0\n{"eventId":"b"}');
     expect(split).toEqual({
