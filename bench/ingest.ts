@@ -1,7 +1,8 @@
 /**
  * Benchmark: the Bronze landing use case vs DuckDB on the same POS batches, and commit contention.
  *
- *   npm run bench -- ingest [--runs 5] [--warmup 10] [--sizes 100,1000,10000] [--partitions 8,32]
+ *   npm run bench -- ingest [--runs 5] [--warmup 10] [--warmup-events 20000] [--sizes 100,1000,10000]
+ *                           [--partitions 8,32]
  *
  * (bench/run.ts starts it with the Node options the worker has in Azure, WORKER_NODE_OPTIONS.)
  *
@@ -15,9 +16,11 @@
  * - duckdb: COPY (SELECT … FROM read_json(<batch>.ndjson, columns={typed key columns, lines and
  *           tenders as JSON})) TO parquet (snappy) — no validation, no commit.
  * events/s/core = events / CPU seconds of the process (user+system, so DuckDB's threads count too).
- * Median of --runs after --warmup batches of the size on each side (distinct batches, not measured):
- * a worker lands batches back to back, so what counts is the JIT-compiled steady state, not the first
- * calls (at 1k, one warm-up batch instead of 10 reads ~25 % slower for us; DuckDB is native code).
+ * Median of --runs after max(--warmup batches, --warmup-events events) of the size on each side
+ * (distinct batches, not measured): a worker lands batches back to back, so what counts is the
+ * JIT-compiled steady state, not the first calls (at 1k, one warm-up batch instead of 10 reads ~25 %
+ * slower for us; at 100, 10 batches = 1000 events are not enough either: 5.0 vs 2.7 ms CPU per batch
+ * after 200; DuckDB is native code and moves little).
  * Ratio = ours / duckdb (higher is better for us).
  *
  * Part 2: P partitions land batches of 100 events concurrently into one table (local folder, one
@@ -40,27 +43,43 @@ import { simulatePosTraffic } from '../shared/ingest/simulator/pos-traffic.js';
 interface Args {
   runs: number;
   warmup: number;
+  warmupEvents: number;
   sizes: number[];
   partitions: number[];
   batchesPerPartition: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { runs: 5, warmup: 10, sizes: [100, 1000, 10_000], partitions: [8, 32], batchesPerPartition: 10 };
+  const args: Args = {
+    runs: 5,
+    warmup: 10,
+    warmupEvents: 20_000,
+    sizes: [100, 1000, 10_000],
+    partitions: [8, 32],
+    batchesPerPartition: 10,
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value = ''] = [argv[i], argv[i + 1]];
     const list = value.split(',').map(Number);
     if (flag === '--runs') args.runs = Number(value);
     else if (flag === '--warmup') args.warmup = Number(value);
+    else if (flag === '--warmup-events') args.warmupEvents = Number(value);
     else if (flag === '--sizes') args.sizes = list;
     else if (flag === '--partitions') args.partitions = list;
     else if (flag === '--batches') args.batchesPerPartition = Number(value);
     else
       throw new Error(
-        `usage: ingest [--runs N] [--warmup N] [--sizes a,b] [--partitions a,b] [--batches N] (bad ${flag})`,
+        `usage: ingest [--runs N] [--warmup N] [--warmup-events N] [--sizes a,b] [--partitions a,b] [--batches N] (bad ${flag})`,
       );
   }
-  const counts = [args.runs, args.warmup, args.batchesPerPartition, ...args.sizes, ...args.partitions];
+  const counts = [
+    args.runs,
+    args.warmup,
+    args.warmupEvents,
+    args.batchesPerPartition,
+    ...args.sizes,
+    ...args.partitions,
+  ];
   if (!counts.every((n) => Number.isInteger(n) && n >= 0) || args.runs < 1)
     throw new Error(`ingest: counts must be whole numbers (--runs at least 1): ${argv.join(' ')}`);
   return args;
@@ -76,11 +95,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
   const settings = loadSettings({ INGEST_MAX_EVENT_AGE_DAYS: '3650' });
   try {
-    const maxSize = Math.max(...args.sizes);
     const sim = simulatePosTraffic({
       seed: 1,
       stores: 50,
-      events: maxSize * (args.runs + args.warmup),
+      events: Math.max(...args.sizes.map((size) => size * (args.runs + warmupBatches(args, size)))),
       rates: { malformed: 0, duplicate: 0 },
     });
     const lines = sim.events.map((e) => e.body);
@@ -90,7 +108,7 @@ async function main(): Promise<void> {
       ?.t;
     console.log(
       `node ${process.version} ${[...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim() || "(no node options: `npm run bench -- ingest` adds the worker's)"}, ` +
-        `DuckDB threads ${JSON.stringify(threads)}, runs ${args.runs} (median, after ${args.warmup} warm-up batches)\n`,
+        `DuckDB threads ${JSON.stringify(threads)}, runs ${args.runs} (median, after max(${args.warmup} batches, ${args.warmupEvents} events) of warm-up)\n`,
     );
     console.log('batch   ours ev/s/core   duckdb ev/s/core   ratio   ours ms (wall)   duckdb ms (wall)');
     for (const size of args.sizes) {
@@ -98,7 +116,8 @@ async function main(): Promise<void> {
       const ports = landPorts(lake, settings);
       const ours: { cpu: number; wall: number }[] = [];
       const duck: { cpu: number; wall: number }[] = [];
-      for (let r = 0; r < args.warmup + args.runs; r++) {
+      const warmup = warmupBatches(args, size);
+      for (let r = 0; r < warmup + args.runs; r++) {
         const batch = lines.slice(r * size, (r + 1) * size);
         const file = join(dir, `batch-${size}-${r}.ndjson`);
         writeFileSync(file, batch.join('\n') + '\n');
@@ -113,7 +132,7 @@ async function main(): Promise<void> {
             `COPY (SELECT * FROM read_json('${file}', format='newline_delimited', columns=${DUCK_COLUMNS})) TO '${join(dir, `duck-${size}-${r}.parquet`)}' (FORMAT parquet, COMPRESSION snappy)`,
           ),
         );
-        if (r >= args.warmup) {
+        if (r >= warmup) {
           ours.push(o);
           duck.push(d);
         }
@@ -177,6 +196,11 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Warm-up batches for a size: enough batches and enough events for the JIT's steady state. */
+function warmupBatches(args: Args, size: number): number {
+  return Math.max(args.warmup, Math.ceil(args.warmupEvents / Math.max(1, size)));
 }
 
 async function measure(fn: () => Promise<unknown>): Promise<{ cpu: number; wall: number }> {

@@ -20,9 +20,9 @@ import type { CliContext } from './context.js';
 
 const HELP = `Usage: lakehouse ingest --from <events.jsonl> [--lake <url>] [options]
 
-Lands every non-blank line of the file into <lake>/bronze/pos_events or <lake>/bronze/pos_events_quarantine,
-exactly once (ingesting the same file again lands nothing new). The file is streamed, so its size is
-not limited by memory; it must not change while it is ingested.
+Lands every non-blank line of the file into <lake>/bronze/pos_events or
+<lake>/bronze/pos_events_quarantine, exactly once (ingesting the same file again lands nothing new).
+The file is streamed, so its size is not limited by memory; it must not change while it is ingested.
 
 Options:
   --from FILE        JSON Lines file, one event body per line
