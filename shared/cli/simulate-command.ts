@@ -19,6 +19,7 @@ import type { CliContext } from './context.js';
 import type { Settings } from '../config/config.js';
 import type { EventHubProducerClient } from '@azure/event-hubs';
 import { sendToEventHub } from '../ingest/simulator/event-hub-target.js';
+import { postEvents } from '../ingest/simulator/http-target.js';
 
 const HELP = `Usage: lakehouse simulate --out <dir> [options]
 
@@ -32,7 +33,8 @@ Options:
   --target file|stdout|http|eventhub  where events go (default file: DIR/events.jsonl)
   --url URL              http target: the ingest endpoint, e.g. http://localhost:7071/api/events
   --function-key KEY     http target: sent as x-functions-key
-  --http-batch N         http target: events per request, sent as NDJSON (default 500)
+  --http-batch N         http target: events per request, sent as NDJSON (default 500); network
+                         errors, 408, 429 and 5xx are retried with backoff (Retry-After honoured)
   --eventhub-connection CS  eventhub target: connection string, with or without EntityPath
   --eventhub-namespace NS   eventhub target: NS.servicebus.windows.net, signed in with DefaultAzureCredential
   --eventhub-name HUB    eventhub target: the hub (default: EntityPath, else POS_EVENTHUB_NAME, the trigger's)
@@ -120,14 +122,19 @@ export async function simulateCommand(argv: string[], ctx: CliContext): Promise<
   if (values.out) await writeMasterData(values.out, sim);
   let posted = '';
   if (target === 'stdout') await writeLines(process.stdout, sim);
-  else if (target === 'http')
-    posted = await postEvents(
-      sim,
-      values.url ?? '',
-      int(values['http-batch'], '--http-batch', 500, 1),
-      values['function-key'],
+  else if (target === 'http') {
+    if (progress) process.stderr.write('\n');
+    const sent = await postEvents(
+      sim.events.map((e) => e.body),
+      {
+        url: values.url ?? '',
+        batch: int(values['http-batch'], '--http-batch', 500, 1),
+        functionKey: values['function-key'],
+        onProgress: progress ? progressBar('posting') : undefined,
+      },
     );
-  else if (producer) posted = await sendEvents(producer, sim, !values.quiet);
+    posted = `${sent.requests} requests (${sent.retries} retried): ${sent.accepted} accepted, ${sent.rejected} rejected`;
+  } else if (producer) posted = await sendEvents(producer, sim, !values.quiet);
   else if (values.out) await writeEventsFile(join(values.out, 'events.jsonl'), sim);
   if (progress) process.stderr.write('\n');
   const s = sim.summary;
@@ -144,37 +151,6 @@ export async function simulateCommand(argv: string[], ctx: CliContext): Promise<
     `  ${target === 'http' ? `posted to ${values.url ?? ''}` : producer ? `sent to ${producer.fullyQualifiedNamespace}/${producer.eventHubName}` : values.out ? `written to ${values.out}` : 'events on stdout'} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return 0;
-}
-
-/** POSTs the events in arrival order as NDJSON batches; summarises the 202 answers. */
-async function postEvents(
-  sim: Simulation,
-  url: string,
-  batch: number,
-  key: string | undefined,
-): Promise<string> {
-  let accepted = 0;
-  let rejected = 0;
-  let requests = 0;
-  for (let i = 0; i < sim.events.length; i += batch) {
-    const body =
-      sim.events
-        .slice(i, i + batch)
-        .map((e) => e.body)
-        .join('\n') + '\n';
-    const res = await fetch(url, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/x-ndjson', ...(key ? { 'x-functions-key': key } : {}) },
-    });
-    requests++;
-    if (res.status !== 202)
-      throw new Error(`POST ${url} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-    const answer = (await res.json()) as { accepted?: number; rejected?: number };
-    accepted += answer.accepted ?? 0;
-    rejected += answer.rejected ?? 0;
-  }
-  return `${requests} requests: ${accepted} accepted, ${rejected} rejected`;
 }
 
 type HubFlags = Partial<Record<'eventhub-connection' | 'eventhub-namespace' | 'eventhub-name', string>>;

@@ -54,6 +54,7 @@ export function runtimeKeys(option: LocalRuntimeOptions['keys']): RuntimeKeys {
   };
 }
 
+/** Hex: safe in URLs and as a CLI argument (a base64url key may start with '-', read as an option). */
 function randomKey(): string {
-  return randomBytes(24).toString('base64url');
+  return randomBytes(24).toString('hex');
 }

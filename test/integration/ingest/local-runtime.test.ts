@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ContainerClient } from '@azure/storage-blob';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { startAzurite, type Azurite } from '../../../shared/local/azurite.js';
 import { startLocalRuntime, type LocalRuntimeOptions } from '../../../shared/local/runtime.js';
 import { CHECKPOINT_CONTAINER } from '../../../shared/local/event-hub/checkpoint-store.js';
@@ -19,6 +19,8 @@ import { validEvent } from '../../unit/ingest/fixtures.js';
 import { failingCommits, rowsOf } from './helpers.js';
 import { landPorts, setIngestRuntime } from '../../../shared/ingest/compose.js';
 import { loadSettings } from '../../../shared/config/config.js';
+import { simulateCommand } from '../../../shared/cli/simulate-command.js';
+import { createCliContext } from '../../../shared/cli/context.js';
 
 const entry = new URL('./ingest-app.ts', import.meta.url).pathname;
 const NOT_UTF8 = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]); // {"\xff\xfe"}
@@ -170,5 +172,40 @@ describe('ingest through the local runtime', () => {
     const q = await rowsOf(ports.quarantine);
     expect([b.length, q.length]).toEqual([9, 1]);
     expect(new Set(b.map((r) => r.eh_sequence_number)).size).toBe(9);
+  });
+
+  test('lakehouse simulate --target http posts to the runtime: every event in Bronze or quarantine once', async () => {
+    // The app's ingest runtime is composed once per process (on the first test's lake): count from there.
+    const root = new LocalFsStore(lake);
+    const httpRows = async () => {
+      const b = (await rowsOf(prefixed(root, 'bronze/pos_events'))).filter((r) => r.source === 'http');
+      const q = (await rowsOf(prefixed(root, 'bronze/pos_events_quarantine'))).filter(
+        (r) => r.source === 'http',
+      );
+      return [b.length, q.length] as const;
+    };
+    const before = await httpRows();
+    const runtime = await startLocalRuntime(options);
+    const logs: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
+    // Business days just before today, so the occurredAt window holds whenever this runs.
+    const start = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    try {
+      const args = ['--seed', '9', '--stores', '3', '--events', '400', '--start', start, '--days', '2'];
+      const rates = ['--malformed-rate', '0.05', '--duplicate-rate', '0', '--late-rate', '0', '--quiet'];
+      const target = ['--target', 'http', '--url', `${runtime.baseUrl}/api/events`, '--http-batch', '64'];
+      const key = ['--function-key', runtime.keys.functionKey];
+      expect(
+        await simulateCommand([...args, ...rates, ...target, ...key], createCliContext(loadSettings({}))),
+      ).toBe(0);
+    } finally {
+      spy.mockRestore();
+      await runtime.stop();
+    }
+    const [b, q] = (await httpRows()).map((n, i) => n - (before[i] ?? 0));
+    const summary = /(\d+) requests \((\d+) retried\): (\d+) accepted, (\d+) rejected/.exec(logs.join('\n'));
+    expect(summary?.slice(1).map(Number)).toEqual([7, 0, b, q]);
+    expect((b ?? 0) + (q ?? 0)).toBe(400);
+    expect(q).toBeGreaterThan(5);
   });
 });
