@@ -9,6 +9,8 @@
  *
  * The file is streamed twice (json-lines-file.ts: its digest, then its lines batch by batch), so a
  * backfill of any size runs in bounded memory; a file that changes in between is reported as an error.
+ * A gzip file is read decompressed, and its stream id is that of its content: the same events gzipped
+ * or not land once.
  */
 import { parseArgs } from 'node:util';
 import { fileDigest, jsonLineBatches, unchangedSince } from '../ingest/json-lines-file.js';
@@ -25,7 +27,7 @@ Lands every non-blank line of the file into <lake>/bronze/pos_events or
 The file is streamed, so its size is not limited by memory; it must not change while it is ingested.
 
 Options:
-  --from FILE        JSON Lines file, one event body per line
+  --from FILE        JSON Lines file, one event body per line; gzip files are read decompressed
   --lake URL         lake root (default LAKE_URL: ${'$'}{LAKE_URL:-.local/lake})
   --partition P      Event Hub partition id recorded in eh_partition (default 0)
   --batch-size N     lines per Delta commit (default 5000)
@@ -70,6 +72,7 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
   for await (const { lines: batch, bytesRead } of jsonLineBatches(values.from, {
     batchSize,
     maxBytes: digest.bytes,
+    gzip: digest.gzip,
   })) {
     const positions: EventPosition[] = batch.map((l) => ({
       sequenceNumber: l.lineNo,

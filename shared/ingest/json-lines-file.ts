@@ -1,8 +1,10 @@
 /**
  * A JSON Lines file read in two streaming passes, so a backfill of any size runs in bounded memory:
  * `fileDigest` hashes the content (the file's identity for exactly-once landing), then
- * `jsonLineBatches` reads the same bytes in chunks and yields batches of non-blank lines, numbered
- * and offset as in the whole file (what `splitJsonLines` gives for the file read at once).
+ * `jsonLineBatches` reads the same content in chunks and yields batches of non-blank lines, numbered
+ * and offset as in the whole content (what `splitJsonLines` gives for it read at once). A gzip file
+ * (recognised by its magic bytes, whatever its name) is read decompressed: its content is the events,
+ * so the same events gzipped or not, or gzipped at another level, are the same stream.
  *
  * A line that spans chunks is reassembled (its parts are concatenated once, when its end arrives, so
  * a very long line costs linear time). The batches' line views point into the chunk buffers, which
@@ -11,43 +13,77 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 import { splitJsonLines, type JsonLine } from './json-lines.js';
 
 export interface FileDigest {
-  /** sha256 of the content, hex. */
+  /** sha256 of the content (decompressed for gzip), hex. */
   sha256: string;
+  /** Bytes of content (decompressed for gzip). */
   bytes: number;
-  /** The file's modification time before it was read (to tell later whether it changed). */
+  gzip: boolean;
+  /** The file's size and modification time before it was read (to tell later whether it changed). */
+  fileBytes: number;
   mtimeMs: number;
 }
 
 export async function fileDigest(path: string): Promise<FileDigest> {
-  const { mtimeMs } = await stat(path);
+  const { size: fileBytes, mtimeMs } = await stat(path);
+  const gzip = await isGzip(path);
   const hash = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of contentChunks(path, gzip, 1 << 20)) {
     hash.update(chunk);
     bytes += chunk.length;
   }
-  return { sha256: hash.digest('hex'), bytes, mtimeMs };
+  return { sha256: hash.digest('hex'), bytes, gzip, fileBytes, mtimeMs };
 }
 
 /** Whether the file still has the size and modification time it had when it was digested. */
 export async function unchangedSince(path: string, digest: FileDigest): Promise<boolean> {
   const now = await stat(path);
-  return now.size === digest.bytes && now.mtimeMs === digest.mtimeMs;
+  return now.size === digest.fileBytes && now.mtimeMs === digest.mtimeMs;
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The content's chunks, fresh buffers each (line views may keep them). */
+async function* contentChunks(path: string, gzip: boolean, chunkBytes: number): AsyncGenerator<Buffer> {
+  const file = createReadStream(path, { highWaterMark: chunkBytes });
+  try {
+    if (!gzip) {
+      yield* file as AsyncIterable<Buffer>;
+      return;
+    }
+    const gunzip = createGunzip({ chunkSize: Math.max(64, Math.min(chunkBytes, 1 << 20)) });
+    file.on('error', (err) => gunzip.destroy(err));
+    yield* file.pipe(gunzip) as AsyncIterable<Buffer>;
+  } finally {
+    file.destroy();
+  }
 }
 
 export interface JsonLineBatch {
   lines: JsonLine[];
-  /** Bytes of the file read so far (progress). */
+  /** Bytes of content read so far (progress). */
   bytesRead: number;
 }
 
 export interface JsonLineBatchOptions {
   batchSize: number;
-  /** Read no further than this many bytes (the size that was hashed); default: to the end. */
+  /** Read no further than this many bytes of content (what was hashed); default: to the end. */
   maxBytes?: number;
+  /** Whether the file is gzip (as `fileDigest` found); default: read from its first bytes. */
+  gzip?: boolean;
   chunkBytes?: number;
 }
 
@@ -56,29 +92,24 @@ export async function* jsonLineBatches(
   options: JsonLineBatchOptions,
 ): AsyncGenerator<JsonLineBatch> {
   const { batchSize, maxBytes = Number.MAX_SAFE_INTEGER, chunkBytes = 8 << 20 } = options;
-  const handle = await open(path, 'r');
-  try {
-    let bytesRead = 0;
-    let nextLineNo = 1;
-    /** The unfinished last line: its parts and where it starts in the file. */
-    let carry: Buffer[] = [];
-    let carryOffset = 0;
-    let pending: JsonLine[] = [];
-    const take = (region: Buffer, offset: number) => {
-      for (const line of splitJsonLines(region, nextLineNo, offset)) pending.push(line);
-      nextLineNo += countNewlines(region) + 1;
-    };
-    while (bytesRead < maxBytes) {
-      const chunk = Buffer.allocUnsafe(Math.min(chunkBytes, maxBytes - bytesRead));
-      const { bytesRead: n } = await handle.read(chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      const data = chunk.subarray(0, n);
-      bytesRead += n;
-      const lastNewline = data.lastIndexOf(0x0a);
-      if (lastNewline === -1) {
-        carry.push(data);
-        continue;
-      }
+  let bytesRead = 0;
+  let nextLineNo = 1;
+  /** The unfinished last line: its parts and where it starts in the content. */
+  let carry: Buffer[] = [];
+  let carryOffset = 0;
+  let pending: JsonLine[] = [];
+  const take = (region: Buffer, offset: number) => {
+    for (const line of splitJsonLines(region, nextLineNo, offset)) pending.push(line);
+    nextLineNo += countNewlines(region) + 1;
+  };
+  const gzip = options.gzip ?? (await isGzip(path));
+  for await (const chunk of contentChunks(path, gzip, chunkBytes)) {
+    const data = chunk.length > maxBytes - bytesRead ? chunk.subarray(0, maxBytes - bytesRead) : chunk;
+    const n = data.length;
+    bytesRead += n;
+    const lastNewline = data.lastIndexOf(0x0a);
+    if (lastNewline === -1) carry.push(data);
+    else {
       const joined = carry.length ? Buffer.concat([...carry, data]) : data;
       const end = joined.length - (n - lastNewline); // the last newline's position in `joined`
       take(joined.subarray(0, end), carryOffset);
@@ -89,12 +120,11 @@ export async function* jsonLineBatches(
         yield { lines: pending.slice(first, first + batchSize), bytesRead };
       pending = pending.slice(first);
     }
-    if (carry.length) take(Buffer.concat(carry), carryOffset);
-    for (let i = 0; i < pending.length; i += batchSize)
-      yield { lines: pending.slice(i, i + batchSize), bytesRead };
-  } finally {
-    await handle.close();
+    if (bytesRead >= maxBytes) break;
   }
+  if (carry.length) take(Buffer.concat(carry), carryOffset);
+  for (let i = 0; i < pending.length; i += batchSize)
+    yield { lines: pending.slice(i, i + batchSize), bytesRead };
 }
 
 function countNewlines(bytes: Buffer): number {

@@ -3,6 +3,7 @@
  * deterministic and realistic enough to validate, and ingesting the same file twice lands nothing new.
  */
 import fs from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
@@ -201,5 +202,33 @@ describe('lakehouse ingest', () => {
     const bronze = await rowsOf(prefixed(new LocalFsStore(lake), 'bronze/pos_events'));
     const quarantine = await rowsOf(prefixed(new LocalFsStore(lake), 'bronze/pos_events_quarantine'));
     expect(bronze.length + quarantine.length).toBe(bodies.length);
+  });
+
+  test('a gzip file lands as its content: the same events plain or gzipped are one stream', async () => {
+    const logs: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
+    const dir = tmp();
+    const bodies = simulatePosTraffic({ seed: 4, stores: 2, events: 200, rates: { malformed: 0.1 } }).events;
+    const content = Buffer.from(bodies.map((e) => e.body).join('\n') + '\n');
+    const gz = path.join(dir, 'events.log.gz'); // recognised by its bytes, not its name
+    fs.writeFileSync(gz, gzipSync(content));
+    fs.writeFileSync(path.join(dir, 'events.jsonl'), content);
+    const lake = tmp();
+    for (const file of [gz, path.join(dir, 'events.jsonl')])
+      expect(await ingestCommand(['--from', file, '--lake', lake, '--json', '--batch-size', '64'], ctx)).toBe(
+        0,
+      );
+    const [first, second] = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(first).toMatchObject({ lines: bodies.length, replayed: 0 });
+    expect((first?.landed as number) + (first?.quarantined as number)).toBe(bodies.length);
+    expect(second).toMatchObject({
+      streamId: first?.streamId,
+      landed: 0,
+      quarantined: 0,
+      replayed: bodies.length,
+    });
+    const store = new LocalFsStore(lake);
+    const raw = (await rowsOf(prefixed(store, 'bronze/pos_events'))).map((r) => r.raw_payload);
+    expect(raw).toEqual(expect.arrayContaining([bodies.find((e) => e.malformation === null)?.body]));
   });
 });

@@ -1,12 +1,14 @@
 /**
  * The streaming reader of `lakehouse ingest` yields exactly the lines `splitJsonLines` finds in the
  * whole file — same numbers, offsets and bytes — whatever the chunk size (lines and CRLFs cut across
- * chunks, no final newline), in batches of the requested size; and it reads no further than asked.
+ * chunks, no final newline), gzipped or not, in batches of the requested size; and it reads no further
+ * than asked.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { splitJsonLines } from '../../../shared/ingest/json-lines.js';
@@ -48,6 +50,9 @@ describe('jsonLineBatches', () => {
           fs.writeFileSync(file, content);
           const got = await readAll(file, batchSize, chunkBytes);
           expect(got.lines).toEqual(plain(splitJsonLines(content)));
+          // The same content gzipped reads the same (decompressed chunks cut elsewhere).
+          fs.writeFileSync(`${file}.gz`, gzipSync(content));
+          expect((await readAll(`${file}.gz`, batchSize, chunkBytes)).lines).toEqual(got.lines);
           // Full batches, then the rest.
           expect(got.batches.slice(0, -1).every((n) => n === batchSize)).toBe(true);
           expect(got.batches.every((n) => n >= 1 && n <= batchSize)).toBe(true);
@@ -78,9 +83,16 @@ describe('jsonLineBatches', () => {
       [2, 8, long.length],
       [3, 9 + long.length, 7],
     ]);
-    expect(await fileDigest(file)).toMatchObject({
-      sha256: createHash('sha256').update(content).digest('hex'),
-      bytes: content.length,
-    });
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    expect(await fileDigest(file)).toMatchObject({ sha256, bytes: content.length, gzip: false });
+    // gzip: the digest is the content's, whatever the compression.
+    fs.writeFileSync(`${file}.gz`, gzipSync(content, { level: 1 }));
+    expect(await fileDigest(`${file}.gz`)).toMatchObject({ sha256, bytes: content.length, gzip: true });
+    const gz = await readAll(`${file}.gz`, 10, 1000, 12);
+    // maxBytes counts content bytes: 12 = '{"a":1}\n' and the first 4 bytes of line 2.
+    expect(gz.lines.map((l) => [l.lineNo, Buffer.from(l.bytes, 'hex').toString()])).toEqual([
+      [1, '{"a":1}'],
+      [2, '{"pa'],
+    ]);
   });
 });
