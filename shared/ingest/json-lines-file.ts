@@ -66,7 +66,13 @@ async function* contentChunks(path: string, gzip: boolean, chunkBytes: number): 
     }
     const gunzip = createGunzip({ chunkSize: Math.max(64, Math.min(chunkBytes, 1 << 20)) });
     file.on('error', (err) => gunzip.destroy(err));
-    yield* file.pipe(gunzip) as AsyncIterable<Buffer>;
+    try {
+      yield* file.pipe(gunzip) as AsyncIterable<Buffer>;
+    } catch (err) {
+      if (!String((err as { code?: unknown }).code).startsWith('Z_')) throw err; // zlib's codes
+      // A truncated or corrupt file fails here, in the digest pass, before anything lands.
+      throw new Error(`${path} is not a readable gzip file: ${(err as Error).message}`, { cause: err });
+    }
   } finally {
     file.destroy();
   }

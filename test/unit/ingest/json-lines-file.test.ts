@@ -89,6 +89,11 @@ describe('jsonLineBatches', () => {
     fs.writeFileSync(`${file}.gz`, gzipSync(content, { level: 1 }));
     expect(await fileDigest(`${file}.gz`)).toMatchObject({ sha256, bytes: content.length, gzip: true });
     const gz = await readAll(`${file}.gz`, 10, 1000, 12);
+    // A truncated gzip fails in the digest pass, before anything could land.
+    fs.writeFileSync(`${file}.cut.gz`, gzipSync(content).subarray(0, 100));
+    await expect(fileDigest(`${file}.cut.gz`)).rejects.toThrow(
+      /is not a readable gzip file: unexpected end of file/,
+    );
     // maxBytes counts content bytes: 12 = '{"a":1}\n' and the first 4 bytes of line 2.
     expect(gz.lines.map((l) => [l.lineNo, Buffer.from(l.bytes, 'hex').toString()])).toEqual([
       [1, '{"a":1}'],
