@@ -27,7 +27,7 @@ const HELP = `Usage: lakehouse run [options]        (npm start -- [options])
 
 Runs the whole pipeline locally: Azurite + the embedded Functions runtime, simulated POS traffic into
 the local Event Hub, exactly-once landing in Bronze, the batch orchestration (load, Silver/Gold, DQ,
-publish), Bronze compaction, and a summary. Ctrl-C stops cleanly.
+publish), Bronze compaction, and a summary. Ctrl-C (or SIGTERM) stops cleanly.
 
 Options:
   --duration SECONDS   how long to stream events (default 20; 0 = until Ctrl-C; 0 with --no-simulator:
@@ -146,13 +146,15 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     `  HTTP API key: ${runtime.keys.functionKey}   e.g. curl -X POST '${runtime.baseUrl}/api/events?code=${runtime.keys.functionKey}' --data-binary @events.jsonl`,
   );
 
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
+  // Ctrl-C, or SIGTERM (a service manager or container stop): finish in-flight batches, then stop.
+  let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (interrupted) process.exit(signalExitCode(signal));
+    interrupted = signal;
     console.log('\n  stopping: finishing in-flight batches (Ctrl-C again to abort)…');
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const pipelineId = pipelineInstanceId(businessDate, 'manual');
   let exitCode = 0;
   try {
@@ -205,10 +207,11 @@ export async function runCommand(argv: string[], ctx: CliContext): Promise<numbe
     const check = await summary(lake, sim, sent);
     if (!check) exitCode = 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await runtime.stop();
   }
-  return interrupted ? 130 : exitCode;
+  return interrupted ? signalExitCode(interrupted) : exitCode;
 }
 
 async function startPipeline(runtime: LocalRuntime, businessDate: string, why: string): Promise<void> {
@@ -228,6 +231,11 @@ function number(text: string | undefined, flag: string, min: number): number {
   if (!Number.isFinite(n) || n < min)
     throw new UsageError(`${flag} must be a number ≥ ${min}, got ${text ?? ''}`);
   return n;
+}
+
+/** 128 + the signal's number, as shells report a process stopped by it. */
+function signalExitCode(signal: 'SIGINT' | 'SIGTERM'): number {
+  return signal === 'SIGINT' ? 130 : 143;
 }
 
 function sleep(ms: number): Promise<void> {
