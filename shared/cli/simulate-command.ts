@@ -35,6 +35,7 @@ Options:
   --function-key KEY     http target: sent as x-functions-key
   --http-batch N         http target: events per request, sent as NDJSON (default 500); network
                          errors, 408, 429 and 5xx are retried with backoff (Retry-After honoured)
+  --http-gzip            http target: gzip the requests (Content-Encoding: gzip)
   --eventhub-connection CS  eventhub target: connection string, with or without EntityPath
   --eventhub-namespace NS   eventhub target: NS.servicebus.windows.net, signed in with DefaultAzureCredential
   --eventhub-name HUB    eventhub target: the hub (default: EntityPath, else POS_EVENTHUB_NAME, the trigger's)
@@ -66,6 +67,7 @@ export async function simulateCommand(argv: string[], ctx: CliContext): Promise<
       url: { type: 'string' },
       'function-key': { type: 'string' },
       'http-batch': { type: 'string', default: '500' },
+      'http-gzip': { type: 'boolean', default: false },
       'eventhub-connection': { type: 'string' },
       'eventhub-namespace': { type: 'string' },
       'eventhub-name': { type: 'string' },
@@ -130,6 +132,7 @@ export async function simulateCommand(argv: string[], ctx: CliContext): Promise<
         url: values.url ?? '',
         batch: int(values['http-batch'], '--http-batch', 500, 1),
         functionKey: values['function-key'],
+        gzip: values['http-gzip'],
         onProgress: progress ? progressBar('posting') : undefined,
       },
     );

@@ -7,6 +7,7 @@
  *
  * Invariant: every event is in exactly one batch; batch k+1 is sent only after batch k was accepted.
  */
+import { gzipSync } from 'node:zlib';
 
 export interface HttpTargetOptions {
   url: string;
@@ -14,6 +15,8 @@ export interface HttpTargetOptions {
   batch?: number;
   /** Sent as x-functions-key. */
   functionKey?: string;
+  /** Send bodies gzip-compressed (Content-Encoding: gzip), as a register on a metered link would. */
+  gzip?: boolean;
   /** Attempts per request, the first included (default 8). */
   maxAttempts?: number;
   /** First backoff; doubled per attempt up to `maxDelayMs` (defaults 500 ms and 30 s). */
@@ -50,12 +53,13 @@ export async function postEvents(
 }
 
 async function postWithRetry(
-  body: string,
+  text: string,
   options: HttpTargetOptions,
   summary: HttpSendSummary,
 ): Promise<{ accepted?: number; rejected?: number }> {
   const { url, maxAttempts = 8, baseDelayMs = 500, maxDelayMs = 30_000 } = options;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const body = options.gzip ? gzipSync(text) : text;
   for (let attempt = 1; ; attempt++) {
     let failure: string;
     let retryAfterMs: number | undefined;
@@ -66,6 +70,7 @@ async function postWithRetry(
         body,
         headers: {
           'content-type': 'application/x-ndjson',
+          ...(options.gzip ? { 'content-encoding': 'gzip' } : {}),
           ...(options.functionKey ? { 'x-functions-key': options.functionKey } : {}),
         },
       });

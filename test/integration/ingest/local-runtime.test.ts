@@ -174,7 +174,7 @@ describe('ingest through the local runtime', () => {
     expect(new Set(b.map((r) => r.eh_sequence_number)).size).toBe(9);
   });
 
-  test('lakehouse simulate --target http posts to the runtime: every event in Bronze or quarantine once', async () => {
+  test('lakehouse simulate --target http --http-gzip posts to the runtime: every event in Bronze or quarantine once', async () => {
     // The app's ingest runtime is composed once per process (on the first test's lake): count from there.
     const root = new LocalFsStore(lake);
     const httpRows = async () => {
@@ -193,7 +193,15 @@ describe('ingest through the local runtime', () => {
     try {
       const args = ['--seed', '9', '--stores', '3', '--events', '400', '--start', start, '--days', '2'];
       const rates = ['--malformed-rate', '0.05', '--duplicate-rate', '0', '--late-rate', '0', '--quiet'];
-      const target = ['--target', 'http', '--url', `${runtime.baseUrl}/api/events`, '--http-batch', '64'];
+      const target = [
+        '--target',
+        'http',
+        '--url',
+        `${runtime.baseUrl}/api/events`,
+        '--http-batch',
+        '64',
+        '--http-gzip',
+      ];
       const key = ['--function-key', runtime.keys.functionKey];
       expect(
         await simulateCommand([...args, ...rates, ...target, ...key], createCliContext(loadSettings({}))),

@@ -4,6 +4,7 @@
  * and every event arrives exactly once, in order; other answers stop the run with a hint.
  */
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { postEvents } from '../../../shared/ingest/simulator/http-target.js';
@@ -15,16 +16,22 @@ afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r()
 
 /** A stand-in endpoint: answers requests with `replies` in turn (202 once they run out). */
 async function endpoint(replies: Reply[]) {
-  const received: { key: string | undefined; lines: string[] }[] = [];
+  const received: { key: string | undefined; encoding: string | undefined; lines: string[] }[] = [];
   server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
+    const chunks: Buffer[] = [];
+    req.on('data', (d: Buffer) => chunks.push(d));
     req.on('end', () => {
+      const sent = Buffer.concat(chunks);
+      const body = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(sent) : sent).toString();
       const reply = replies.shift() ?? { status: 202 };
       if (reply === 'drop') return req.socket.destroy();
       const lines = body.split('\n').filter((l) => l !== '');
       if (reply.status === 202)
-        received.push({ key: req.headers['x-functions-key'] as string | undefined, lines });
+        received.push({
+          key: req.headers['x-functions-key'] as string | undefined,
+          encoding: req.headers['content-encoding'],
+          lines,
+        });
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       res.end(
         JSON.stringify(
@@ -59,6 +66,13 @@ describe('postEvents (simulate --target http)', () => {
     expect(received.every((r) => r.key === 'k')).toBe(true);
     expect(summary).toEqual({ requests: 6, retries: 3, accepted: 4, rejected: 3 });
     expect(delays).toEqual([100, 200, 3000]); // exponential, then the server's Retry-After
+  });
+
+  test('--http-gzip: the same lines, gzip-encoded', async () => {
+    const { url, received } = await endpoint([]);
+    await postEvents(bodies, { url, batch: 4, gzip: true });
+    expect(received.flatMap((r) => r.lines)).toEqual(bodies);
+    expect(received.map((r) => r.encoding)).toEqual(['gzip', 'gzip']);
   });
 
   test('gives up after maxAttempts with the last answer', async () => {
