@@ -69,11 +69,13 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
     reasons: {} as Record<string, number>,
   };
   const started = performance.now();
+  let startsLikeArray = false;
   for await (const { lines: batch, bytesRead } of jsonLineBatches(values.from, {
     batchSize,
     maxBytes: digest.bytes,
     gzip: digest.gzip,
   })) {
+    if (totals.lines === 0) startsLikeArray = batch[0]?.bytes[0] === 0x5b; // '['
     const positions: EventPosition[] = batch.map((l) => ({
       sequenceNumber: l.lineNo,
       offset: String(l.byteOffset),
@@ -104,7 +106,13 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
         `(the content first read); ingest a file only once it is complete`,
     );
   const seconds = (performance.now() - started) / 1000;
+  const hint =
+    startsLikeArray && totals.quarantined > 0
+      ? `hint: ${values.from} starts with '[': if it is one JSON array rather than JSON Lines, its lines were ` +
+        `quarantined one by one; convert it first (e.g. jq -c '.[]' file.json > file.jsonl)\n`
+      : '';
   if (values.json) {
+    process.stderr.write(hint);
     console.log(
       JSON.stringify({
         file: values.from,
@@ -123,6 +131,7 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
   );
   const reasons = Object.entries(totals.reasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length) console.log(`  rejections: ${reasons.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  process.stderr.write(hint);
   return 0;
 }
 

@@ -17,6 +17,9 @@ import { validateEvent } from '../../../shared/ingest/validate-event.js';
 import { LocalFsStore } from '../../../shared/delta/storage/local-fs-store.js';
 import { prefixed } from '../../../shared/delta/storage/prefixed-store.js';
 import { rowsOf } from './helpers.js';
+import { validEvent } from '../../unit/ingest/fixtures.js';
+
+const validEventBody = () => JSON.stringify(validEvent());
 
 const ctx = createCliContext(loadSettings({}));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sim-'));
@@ -230,5 +233,25 @@ describe('lakehouse ingest', () => {
     const store = new LocalFsStore(lake);
     const raw = (await rowsOf(prefixed(store, 'bronze/pos_events'))).map((r) => r.raw_payload);
     expect(raw).toEqual(expect.arrayContaining([bodies.find((e) => e.malformation === null)?.body]));
+  });
+
+  test('a file that is one JSON array is quarantined line by line, with a hint to convert it', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const stderr: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+    const dir = tmp();
+    const events = [validEventBody(), validEventBody()];
+    fs.writeFileSync(path.join(dir, 'array.json'), `[\n  ${events.join(',\n  ')}\n]\n`);
+    fs.writeFileSync(path.join(dir, 'lines.jsonl'), `${events.join('\n')}\n`);
+    const lake = tmp();
+    expect(await ingestCommand(['--from', path.join(dir, 'array.json'), '--lake', lake, '--json'], ctx)).toBe(
+      0,
+    );
+    expect(stderr.join('')).toMatch(/hint: .*array\.json starts with '\['.*jq -c/);
+    stderr.length = 0;
+    expect(
+      await ingestCommand(['--from', path.join(dir, 'lines.jsonl'), '--lake', lake, '--json'], ctx),
+    ).toBe(0);
+    expect(stderr.join('')).not.toContain('hint');
   });
 });
