@@ -102,8 +102,9 @@ export class JsonCursor {
 
   /**
    * Reads a string token without control characters or surrogate code units (such strings take the
-   * full path, which rejects controls and lone surrogates in ids); without `escapes` (the values the scanner reads) its value is
-   * `text.slice(strStart, strEnd)`, with them (values it skips) the escapes are only checked.
+   * full path, which rejects controls and lone surrogates in ids); without `escapes` (the values the
+   * scanner reads) its value is `text.slice(strStart, strEnd)`, with them (values it skips) the escapes
+   * are only checked.
    */
   string(escapes = false): void {
     if (this.peek() !== QUOTE) fail();
