@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { splitJsonLines, type JsonLine } from './json-lines.js';
+import { appendJsonLines, type JsonLine } from './json-lines.js';
 
 export interface FileDigest {
   /** sha256 of the content (decompressed for gzip), hex. */
@@ -105,8 +105,7 @@ export async function* jsonLineBatches(
   let carryOffset = 0;
   let pending: JsonLine[] = [];
   const take = (region: Buffer, offset: number) => {
-    for (const line of splitJsonLines(region, nextLineNo, offset)) pending.push(line);
-    nextLineNo += countNewlines(region) + 1;
+    nextLineNo = appendJsonLines(pending, region, nextLineNo, offset);
   };
   const gzip = options.gzip ?? (await isGzip(path));
   for await (const chunk of contentChunks(path, gzip, chunkBytes)) {
@@ -131,10 +130,4 @@ export async function* jsonLineBatches(
   if (carry.length) take(Buffer.concat(carry), carryOffset);
   for (let i = 0; i < pending.length; i += batchSize)
     yield { lines: pending.slice(i, i + batchSize), bytesRead };
-}
-
-function countNewlines(bytes: Buffer): number {
-  let count = 0;
-  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) count++;
-  return count;
 }

@@ -9,12 +9,24 @@ export interface JsonLine {
   bytes: Uint8Array;
 }
 
-/**
- * The lines of `file`; `firstLineNo` and `baseOffset` place it in a larger file (json-lines-file.ts
- * reads files in chunks): the first line is numbered `firstLineNo` and offsets count from `baseOffset`.
- */
-export function splitJsonLines(file: Buffer, firstLineNo = 1, baseOffset = 0): JsonLine[] {
+/** The lines of `file`. */
+export function splitJsonLines(file: Buffer): JsonLine[] {
   const out: JsonLine[] = [];
+  appendJsonLines(out, file, 1, 0);
+  return out;
+}
+
+/**
+ * Appends the lines of `file` to `out`, placed in a larger file (json-lines-file.ts reads files in
+ * chunks): the first line is numbered `firstLineNo` and offsets count from `baseOffset`. Returns the
+ * number the line after the last would have (blank lines are counted, not appended).
+ */
+export function appendJsonLines(
+  out: JsonLine[],
+  file: Buffer,
+  firstLineNo: number,
+  baseOffset: number,
+): number {
   let start = 0;
   let lineNo = firstLineNo - 1;
   while (start <= file.length) {
@@ -27,7 +39,7 @@ export function splitJsonLines(file: Buffer, firstLineNo = 1, baseOffset = 0): J
     if (!isBlank(bytes)) out.push({ lineNo, byteOffset: baseOffset + start, bytes });
     start = end + 1;
   }
-  return out;
+  return lineNo + 1;
 }
 
 /** Only JSON whitespace (space, tab, CR): a stray CR left by a CRLF file's empty line is blank too. */

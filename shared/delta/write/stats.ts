@@ -8,12 +8,12 @@
 import type { DataType, StructField, StructType } from '../protocol/schema.js';
 import { parseDecimal } from '../protocol/schema.js';
 import { compareUtf8, type StringRange } from '../parquet/byte-array-stats.js';
-
-/** Code-point order (= UTF-8 byte order, how Spark compares strings); the Parquet statistics' order. */
-export { compareUtf8 };
 import { int64RangeIndex } from '../parquet/value-ranges.js';
 import { formatDecimal, formatTimestampMicros } from '../read/json-rows.js';
 import { formatDate } from '../read/json-rows.js';
+
+/** Code-point order (= UTF-8 byte order, how Spark compares strings); the Parquet statistics' order. */
+export { compareUtf8 };
 
 export const DEFAULT_INDEXED_COLUMNS = 32;
 const STRING_PREFIX = 32;

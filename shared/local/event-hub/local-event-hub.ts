@@ -8,6 +8,7 @@
  * new runtime on the same storage (after a crash or restart) sees every acknowledged event and can
  * redeliver from its checkpoints. Each `send` writes one segment object per partition it touches.
  */
+import { isUtf8 } from 'node:buffer';
 import type { ObjectStore } from '../../delta/storage/object-store.js';
 import type { Clock } from '../clock.js';
 import { partitionForKey } from './partition-key-hash.js';
@@ -38,6 +39,13 @@ export function eventBytes(event: StoredEvent): Buffer {
   return event.bodyBase64 === undefined
     ? Buffer.from(event.body, 'utf8')
     : Buffer.from(event.bodyBase64, 'base64');
+}
+
+/** `eventBytes(event).byteLength`, without building the bytes (offsets advance by it). */
+function eventByteLength(event: StoredEvent): number {
+  return event.bodyBase64 === undefined
+    ? Buffer.byteLength(event.body, 'utf8')
+    : Buffer.byteLength(event.bodyBase64, 'base64');
 }
 
 export interface SendOptions {
@@ -165,7 +173,7 @@ export class LocalEventHub {
         ...body,
         properties: event.properties ?? {},
       };
-      bytes += eventBytes(record).byteLength + 64;
+      bytes += eventByteLength(record) + 64;
       return record;
     });
     const first = stored[0] as StoredEvent;
@@ -214,7 +222,7 @@ export class LocalEventHub {
         }
       }
       const last = log[log.length - 1];
-      this.#bytes[index] = last === undefined ? 0 : Number(last.offset) + eventBytes(last).byteLength + 64;
+      this.#bytes[index] = last === undefined ? 0 : Number(last.offset) + eventByteLength(last) + 64;
     }
   }
 }
@@ -225,9 +233,7 @@ function encodeBody(body: unknown): { body: string; bodyBase64?: string } {
     const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     const text = bytes.toString('utf8');
     // Kept exactly: Event Hubs carries bytes, and the landing quarantines bad UTF-8 as body_not_utf8.
-    return Buffer.from(text, 'utf8').equals(bytes)
-      ? { body: text }
-      : { body: text, bodyBase64: bytes.toString('base64') };
+    return isUtf8(bytes) ? { body: text } : { body: text, bodyBase64: bytes.toString('base64') };
   }
   return { body: JSON.stringify(body ?? null) };
 }
