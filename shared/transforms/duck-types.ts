@@ -3,6 +3,7 @@
  * casts, and DuckDB result values back to the value model (decimals stay exact unscaled bigints).
  */
 import {
+  DuckDBBlobValue,
   DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBTimestampTZValue,
@@ -11,6 +12,7 @@ import {
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { DataType } from '../delta/protocol/schema.js';
 import { parseDecimal } from '../delta/protocol/schema.js';
+import { utf8Text } from '../delta/utf8-text.js';
 
 export function duckType(type: DataType): string {
   if (typeof type !== 'string') {
@@ -62,7 +64,16 @@ export function fromDuck(value: DuckDBValue, type: DataType): unknown {
   if (value instanceof DuckDBDateValue) return value.days;
   if (type === 'long') return typeof value === 'bigint' ? value : BigInt(value as number);
   if (type === 'integer' || type === 'short' || type === 'byte') return Number(value);
+  if (type === 'string' && value instanceof DuckDBBlobValue) return utf8Text(value.bytes);
   return value;
+}
+
+/**
+ * A string aggregate as SQL that `fromDuck` reads exactly: as its UTF-8 bytes, because the DuckDB Node
+ * client decodes VARCHARs with a default TextDecoder, which drops a leading U+FEFF ('\uFEFFa' → 'a').
+ */
+export function stringAsBytes(sql: string): string {
+  return `encode(${sql})`;
 }
 
 function rescale(unscaled: bigint, from: number, to: number): bigint {

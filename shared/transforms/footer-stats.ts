@@ -16,6 +16,7 @@ import { parquetMetadata, type FileMetaData, type ParquetParsers } from 'hyparqu
 import type { StructField, StructType } from '../delta/protocol/schema.js';
 import { parseDecimal } from '../delta/protocol/schema.js';
 import { compareUtf8, computeStats } from '../delta/write/stats.js';
+import { utf8Text } from '../delta/utf8-text.js';
 
 type Stats = ReturnType<typeof computeStats>;
 type Value = bigint | number | string;
@@ -23,6 +24,7 @@ type Value = bigint | number | string;
 const PARSERS: Partial<ParquetParsers> = {
   timestampFromMicroseconds: (micros: bigint) => micros,
   dateFromDays: (days: number) => days,
+  stringFromBytes: (bytes: Uint8Array | undefined) => (bytes ? utf8Text(bytes) : bytes),
 };
 const EXACT_LIMIT = 2 ** 50;
 

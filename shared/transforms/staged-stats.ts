@@ -7,7 +7,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { StructField, StructType } from '../delta/protocol/schema.js';
 import { computeStats } from '../delta/write/stats.js';
-import { duckType, fromDuck, quoteIdent, quoteLiteral } from './duck-types.js';
+import { duckType, fromDuck, quoteIdent, quoteLiteral, stringAsBytes } from './duck-types.js';
 import { footerStatsOf, footerType } from './footer-stats.js';
 
 export type StagedStats = ReturnType<typeof computeStats>;
@@ -71,10 +71,11 @@ export async function footerStats(
         ? `count(*) FILTER (WHERE stats_null_count IS NULL OR (${inexact})) AS unusable`
         : 'count(*) FILTER (WHERE stats_null_count IS NULL) AS unusable',
     ];
+    const exact = (sql: string) => (type === 'VARCHAR' ? stringAsBytes(sql) : sql);
     if (type)
       parts.push(
-        `min(CAST(stats_min_value AS ${type})) AS min_${g}`,
-        `max(CAST(stats_max_value AS ${type})) AS max_${g}`,
+        `${exact(`min(CAST(stats_min_value AS ${type}))`)} AS min_${g}`,
+        `${exact(`max(CAST(stats_max_value AS ${type}))`)} AS max_${g}`,
       );
     return `SELECT ${parts.join(', ')} FROM footer WHERE path_in_schema IN (${names.map(quoteLiteral).join(', ')}) GROUP BY ALL`;
   });
@@ -140,7 +141,12 @@ export async function scannedStats(
   for (const f of dataSchema.fields) {
     const c = quoteIdent(f.name);
     const comparable = f.type !== 'boolean' && f.type !== 'binary';
-    parts.push(comparable ? `min(${c})` : 'NULL', comparable ? `max(${c})` : 'NULL', `count(${c})`);
+    const exact = (sql: string) => (f.type === 'string' ? stringAsBytes(sql) : sql);
+    parts.push(
+      comparable ? exact(`min(${c})`) : 'NULL',
+      comparable ? exact(`max(${c})`) : 'NULL',
+      `count(${c})`,
+    );
   }
   const list = `[${paths.map(quoteLiteral).join(', ')}]`;
   const reader = await conn.runAndReadAll(

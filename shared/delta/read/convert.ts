@@ -5,8 +5,7 @@
  */
 import type { DataType, StructType } from '../protocol/schema.js';
 import { parseDecimal } from '../protocol/schema.js';
-
-const decoder = new TextDecoder();
+import { utf8Text } from '../utf8-text.js';
 
 export function convertValue(raw: unknown, type: DataType): unknown {
   if (raw === null || raw === undefined) return null;
@@ -77,7 +76,7 @@ function keyFromString(k: string, keyType: DataType): unknown {
 function convertPrimitive(raw: unknown, type: string): unknown {
   switch (type) {
     case 'string':
-      return raw instanceof Uint8Array ? decoder.decode(raw) : String(raw);
+      return raw instanceof Uint8Array ? utf8Text(raw) : String(raw);
     case 'long':
       return typeof raw === 'bigint' ? raw : BigInt(raw as number);
     case 'integer':

@@ -8,6 +8,7 @@ import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { ObjectStore } from '../storage/object-store.js';
 import { NotFoundError } from '../storage/object-store.js';
+import { utf8Text } from '../utf8-text.js';
 
 /** Files up to this size are fetched in one GET; larger ones are read by ranges. */
 const WHOLE_FILE_LIMIT = 16 * 1024 * 1024;
@@ -19,15 +20,13 @@ export interface RawParquet {
   rows: Record<string, unknown>[];
 }
 
-const decoder = new TextDecoder();
-
 const PARSERS = {
   timestampFromMilliseconds: (ms: bigint | number) => BigInt(ms) * 1000n,
   timestampFromMicroseconds: (us: bigint | number) => BigInt(us),
   timestampFromNanoseconds: (ns: bigint | number) => floorDiv(BigInt(ns), 1000n),
   dateFromDays: (days: number) => days,
-  stringFromBytes: (bytes: Uint8Array | undefined) => (bytes ? decoder.decode(bytes) : bytes),
-  jsonFromBytes: (bytes: Uint8Array | undefined) => (bytes ? decoder.decode(bytes) : bytes),
+  stringFromBytes: (bytes: Uint8Array | undefined) => (bytes ? utf8Text(bytes) : bytes),
+  jsonFromBytes: (bytes: Uint8Array | undefined) => (bytes ? utf8Text(bytes) : bytes),
   geometryFromBytes: (bytes: Uint8Array | undefined) => bytes,
   geographyFromBytes: (bytes: Uint8Array | undefined) => bytes,
   uuidFromBytes: (bytes: Uint8Array | undefined) => bytes,

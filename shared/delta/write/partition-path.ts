@@ -5,6 +5,7 @@ import type { DataType } from '../protocol/schema.js';
 import { parseDecimal } from '../protocol/schema.js';
 import { escapePartitionComponent, HIVE_DEFAULT_PARTITION } from '../protocol/paths.js';
 import { formatDate, formatDecimal, formatTimestampMicros } from '../read/json-rows.js';
+import { utf8Text } from '../utf8-text.js';
 
 export function serializePartitionValue(value: unknown, type: DataType): string | null {
   if (value === null || value === undefined) return null;
@@ -32,7 +33,7 @@ export function serializePartitionValue(value: unknown, type: DataType): string 
     case 'timestamp_ntz':
       return formatTimestampMicros(value as bigint);
     case 'binary':
-      return new TextDecoder().decode(value as Uint8Array);
+      return utf8Text(value as Uint8Array);
     default: {
       const dec = parseDecimal(type);
       if (!dec) throw new Error(`unsupported partition type ${type}`);
