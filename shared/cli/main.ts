@@ -11,6 +11,7 @@ import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { ingestCommand } from './ingest-command.js';
 import { dqCommand } from './dq-command.js';
+import { quarantineCommand } from './quarantine-command.js';
 
 const HELP = `Usage: lakehouse <command> [options]
 
@@ -19,6 +20,7 @@ Commands:
   table compact|checkpoint|vacuum <table-url>   maintain a Delta table
   simulate --seed N --stores N --events N --out DIR   generate POS traffic, master data and history
   ingest --from events.jsonl --lake URL         land events in Bronze exactly once (same path as Event Hubs)
+  quarantine summary|export [--reason CODES]    what was quarantined, and its bodies back for replay
   dq validate --suite suite.json <table-url>    Great Expectations-shaped validation result as JSON
   run                                           the local pipeline (what \`npm start\` runs)
   run pipeline [--lake URL] [--landing DIR] [--date D]   one batch orchestration run, followed to the end
@@ -42,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
       return simulateCommand(rest, ctx);
     case 'ingest':
       return ingestCommand(rest, ctx);
+    case 'quarantine':
+      return quarantineCommand(rest, ctx);
     case 'dq':
       return dqCommand(rest, ctx);
     default:
