@@ -74,11 +74,13 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
     batchSize,
     maxBytes: digest.bytes,
     gzip: digest.gzip,
+    maxLineBytes: ctx.settings.INGEST_MAX_EVENT_BYTES, // longer lines are quarantined: keep their head
   })) {
     if (totals.lines === 0) startsLikeArray = batch[0]?.bytes[0] === 0x5b; // '['
     const positions: EventPosition[] = batch.map((l) => ({
       sequenceNumber: l.lineNo,
       offset: String(l.byteOffset),
+      ...(l.fullBytes === undefined ? {} : { bodyBytes: l.fullBytes }),
     }));
     const result = await landBatch(
       ports,
@@ -108,8 +110,8 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
   const seconds = (performance.now() - started) / 1000;
   const hint =
     startsLikeArray && totals.quarantined > 0
-      ? `hint: ${values.from} starts with '[': if it is one JSON array rather than JSON Lines, its lines were ` +
-        `quarantined one by one; convert it first (e.g. jq -c '.[]' file.json > file.jsonl)\n`
+      ? `hint: ${values.from} starts with '[': if it is one JSON array rather than JSON Lines, it was ` +
+        `quarantined instead of landed event by event; convert it first (e.g. jq -c '.[]' file.json > file.jsonl)\n`
       : '';
   if (values.json) {
     process.stderr.write(hint);

@@ -11,6 +11,8 @@ export interface EventPosition {
   /** Microseconds since the epoch; also the reference time for the event's time-window rules. */
   enqueuedTimeMicros?: bigint | null;
   partitionKey?: string | null;
+  /** The body's size when only its head was handed over (`lakehouse ingest` cuts over-long lines). */
+  bodyBytes?: number;
 }
 
 export interface BatchMetadata {

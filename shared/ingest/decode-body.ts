@@ -35,8 +35,12 @@ function hasLoneSurrogate(text: string): boolean {
 }
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-export function decodeBody(body: unknown, maxBytes: number): Decoded {
-  if (body instanceof Uint8Array) return decodeBytes(body, maxBytes);
+/**
+ * `fullBytes`: the body's size when `body` is only its head (a file line longer than the limit, cut by
+ * the reader); such a head is over the limit and reported with this size.
+ */
+export function decodeBody(body: unknown, maxBytes: number, fullBytes?: number): Decoded {
+  if (body instanceof Uint8Array) return decodeBytes(body, maxBytes, fullBytes);
   if (body instanceof ArrayBuffer) return decodeBytes(new Uint8Array(body), maxBytes);
   if (typeof body === 'string') return decodeText(body, maxBytes);
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
@@ -141,10 +145,10 @@ export function bytesAsText(bytes: Uint8Array, maxBytes: number): string | undef
   return text.charCodeAt(0) === 0xfeff ? undefined : text;
 }
 
-function decodeBytes(bytes: Uint8Array, maxBytes: number): Decoded {
+function decodeBytes(bytes: Uint8Array, maxBytes: number, fullBytes?: number): Decoded {
   if (bytes.byteLength > maxBytes) {
     const head = Buffer.from(bytes.subarray(0, maxBytes)).toString('base64');
-    return fail('body_too_large', `${bytes.byteLength} bytes > limit ${maxBytes}`, {
+    return fail('body_too_large', `${fullBytes ?? bytes.byteLength} bytes > limit ${maxBytes}`, {
       encoding: 'base64',
       body: head,
       truncated: true,

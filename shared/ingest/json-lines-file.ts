@@ -7,14 +7,17 @@
  * so the same events gzipped or not, or gzipped at another level, are the same stream.
  *
  * A line that spans chunks is reassembled (its parts are concatenated once, when its end arrives, so
- * a very long line costs linear time). The batches' line views point into the chunk buffers, which
- * stay alive as long as the caller holds the batch.
+ * a very long line costs linear time). With `maxLineBytes` (the event size limit), no more than its
+ * first maxLineBytes + 1 bytes are kept — the line is too large to land whatever follows — and the line
+ * comes with `fullBytes`: a 4.5 GB file that is one JSON array on one line is quarantined as one
+ * oversized body in bounded memory instead of exhausting it. The batches' line views point into the
+ * chunk buffers, which stay alive as long as the caller holds the batch.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { appendJsonLines, type JsonLine } from './json-lines.js';
+import { appendJsonLines, isBlank, type JsonLine } from './json-lines.js';
 
 export interface FileDigest {
   /** sha256 of the content (decompressed for gzip), hex. */
@@ -90,6 +93,8 @@ export interface JsonLineBatchOptions {
   maxBytes?: number;
   /** Whether the file is gzip (as `fileDigest` found); default: read from its first bytes. */
   gzip?: boolean;
+  /** Keep at most this many bytes + 1 of a line that spans chunks (see above); default: all. */
+  maxLineBytes?: number;
   chunkBytes?: number;
 }
 
@@ -98,14 +103,47 @@ export async function* jsonLineBatches(
   options: JsonLineBatchOptions,
 ): AsyncGenerator<JsonLineBatch> {
   const { batchSize, maxBytes = Number.MAX_SAFE_INTEGER, chunkBytes = 8 << 20 } = options;
+  const cap = options.maxLineBytes === undefined ? Infinity : options.maxLineBytes + 1;
   let bytesRead = 0;
   let nextLineNo = 1;
-  /** The unfinished last line: its parts and where it starts in the content. */
+  /** The unfinished last line: the parts kept (at most `cap` bytes) and where it starts in the content. */
   let carry: Buffer[] = [];
+  let carryBytes = 0;
   let carryOffset = 0;
+  /** Bytes of the unfinished line beyond `cap`, only counted; whether one of them is not whitespace. */
+  let dropped = 0;
+  let droppedNonBlank = false;
+  let lastByte = -1;
   let pending: JsonLine[] = [];
   const take = (region: Buffer, offset: number) => {
     nextLineNo = appendJsonLines(pending, region, nextLineNo, offset);
+  };
+  const extend = (part: Buffer) => {
+    const room = cap - carryBytes;
+    if (part.length <= room) {
+      if (part.length) carry.push(part);
+      carryBytes += part.length;
+    } else {
+      if (room > 0) carry.push(Buffer.from(part.subarray(0, room))); // a copy: the chunk can go
+      carryBytes += Math.max(room, 0);
+      const rest = part.subarray(Math.max(room, 0));
+      dropped += rest.length;
+      droppedNonBlank ||= !isBlank(rest);
+    }
+    if (part.length) lastByte = part[part.length - 1] as number;
+  };
+  /** Ends the unfinished line, cut at `cap`, at a newline (or the end of the content). */
+  const closeCutLine = () => {
+    const head = Buffer.concat(carry);
+    const fullBytes = carryBytes + dropped - (lastByte === 0x0d ? 1 : 0); // a trailing CR is not content
+    const line: JsonLine =
+      fullBytes <= cap // only the trailing CR was dropped: the line is whole
+        ? { lineNo: nextLineNo, byteOffset: carryOffset, bytes: head.subarray(0, fullBytes) }
+        : { lineNo: nextLineNo, byteOffset: carryOffset, bytes: head, fullBytes };
+    if (droppedNonBlank || !isBlank(line.bytes)) pending.push(line);
+    nextLineNo++;
+    carryOffset += carryBytes + dropped + 1;
+    [carry, carryBytes, dropped, droppedNonBlank, lastByte] = [[], 0, 0, false, -1];
   };
   const gzip = options.gzip ?? (await isGzip(path));
   for await (const chunk of contentChunks(path, gzip, chunkBytes)) {
@@ -113,13 +151,23 @@ export async function* jsonLineBatches(
     const n = data.length;
     bytesRead += n;
     const lastNewline = data.lastIndexOf(0x0a);
-    if (lastNewline === -1) carry.push(data);
+    if (lastNewline === -1) extend(data);
     else {
-      const joined = carry.length ? Buffer.concat([...carry, data]) : data;
-      const end = joined.length - (n - lastNewline); // the last newline's position in `joined`
-      take(joined.subarray(0, end), carryOffset);
-      carryOffset += end + 1;
-      carry = lastNewline + 1 < n ? [data.subarray(lastNewline + 1)] : [];
+      let from = 0; // where this chunk's complete lines start
+      if (dropped > 0) {
+        const first = data.indexOf(0x0a);
+        extend(data.subarray(0, first));
+        closeCutLine();
+        from = first + 1;
+      }
+      if (from <= lastNewline) {
+        const region = data.subarray(from, lastNewline);
+        const joined = carry.length ? Buffer.concat([...carry, region]) : region;
+        take(joined, carryOffset);
+        carryOffset += joined.length + 1;
+      }
+      [carry, carryBytes, lastByte] = [[], 0, -1];
+      extend(data.subarray(lastNewline + 1));
       let first = 0;
       for (; pending.length - first >= batchSize; first += batchSize)
         yield { lines: pending.slice(first, first + batchSize), bytesRead };
@@ -127,7 +175,8 @@ export async function* jsonLineBatches(
     }
     if (bytesRead >= maxBytes) break;
   }
-  if (carry.length) take(Buffer.concat(carry), carryOffset);
+  if (dropped > 0) closeCutLine();
+  else if (carry.length) take(Buffer.concat(carry), carryOffset);
   for (let i = 0; i < pending.length; i += batchSize)
     yield { lines: pending.slice(i, i + batchSize), bytesRead };
 }

@@ -7,6 +7,8 @@ export interface JsonLine {
   lineNo: number;
   byteOffset: number;
   bytes: Uint8Array;
+  /** Set when `bytes` is only the line's head (json-lines-file.ts `maxLineBytes`): the line's length. */
+  fullBytes?: number;
 }
 
 /** The lines of `file`. */
@@ -43,7 +45,7 @@ export function appendJsonLines(
 }
 
 /** Only JSON whitespace (space, tab, CR): a stray CR left by a CRLF file's empty line is blank too. */
-function isBlank(bytes: Uint8Array): boolean {
+export function isBlank(bytes: Uint8Array): boolean {
   for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
   return true;
 }

@@ -170,7 +170,7 @@ export async function landBatch(
       outcomes[i] = { index: i, status: 'landed', eventId: scanned.eventId };
       continue;
     }
-    const decoded = decodeBody(body, limits.maxEventBytes);
+    const decoded = decodeBody(body, limits.maxEventBytes, position?.bodyBytes);
     if (!decoded.ok) {
       invalid.push(seq, quarantineRow([decoded.rejection], decoded.raw, undefined, position));
       invalidIndex.push(i);

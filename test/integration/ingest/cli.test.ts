@@ -254,4 +254,32 @@ describe('lakehouse ingest', () => {
     ).toBe(0);
     expect(stderr.join('')).not.toContain('hint');
   });
+
+  test('a line longer than the event limit spanning chunks is quarantined from its head, with its full size', async () => {
+    const logs: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((m: string) => void logs.push(m));
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const small = createCliContext(loadSettings({ INGEST_MAX_EVENT_BYTES: '1000' }));
+    // One JSON array on one 20 MB line (the reader's chunks are 8 MB), between two events.
+    const array = `[${Array.from({ length: 40_000 }, () => validEventBody()).join(',')}]`;
+    expect(array.length).toBeGreaterThan(16 << 20);
+    const [a, b] = [validEventBody(), validEventBody()];
+    const file = path.join(tmp(), 'export.json');
+    fs.writeFileSync(file, `${a}\n${array}\n${b}\n`);
+    const lake = tmp();
+    expect(await ingestCommand(['--from', file, '--lake', lake, '--json'], small)).toBe(0);
+    expect(JSON.parse(logs[0] ?? '')).toMatchObject({
+      lines: 3,
+      quarantined: 1,
+      reasons: { body_too_large: 1 },
+    });
+    const [row] = await rowsOf(prefixed(new LocalFsStore(lake), 'bronze/pos_events_quarantine'));
+    expect(row).toMatchObject({
+      eh_sequence_number: 2n,
+      eh_offset: String(a.length + 1),
+      raw_truncated: true,
+    });
+    expect(row?.reason_messages).toEqual([expect.stringContaining(`${array.length} bytes > limit 1000`)]);
+    expect(Buffer.from(row?.raw_body as string, 'base64').toString()).toBe(array.slice(0, 1000));
+  });
 });

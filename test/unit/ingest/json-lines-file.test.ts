@@ -2,7 +2,8 @@
  * The streaming reader of `lakehouse ingest` yields exactly the lines `splitJsonLines` finds in the
  * whole file — same numbers, offsets and bytes — whatever the chunk size (lines and CRLFs cut across
  * chunks, no final newline), gzipped or not, in batches of the requested size; and it reads no further
- * than asked.
+ * than asked. With maxLineBytes, a line kept only in part is one too long to land anyway: its head is
+ * its first maxLineBytes + 1 bytes and fullBytes its length.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { splitJsonLines } from '../../../shared/ingest/json-lines.js';
+import { splitJsonLines, type JsonLine } from '../../../shared/ingest/json-lines.js';
 import { fileDigest, jsonLineBatches } from '../../../shared/ingest/json-lines-file.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsonl-'));
@@ -24,14 +25,20 @@ const plain = (lines: { lineNo: number; byteOffset: number; bytes: Uint8Array }[
     bytes: Buffer.from(l.bytes).toString('hex'),
   }));
 
-async function readAll(file: string, batchSize: number, chunkBytes: number, maxBytes?: number) {
+async function readAll(
+  file: string,
+  batchSize: number,
+  chunkBytes: number,
+  maxBytes?: number,
+  maxLineBytes?: number,
+) {
   const batches: number[] = [];
-  const lines = [];
-  for await (const batch of jsonLineBatches(file, { batchSize, chunkBytes, maxBytes })) {
+  const lines: JsonLine[] = [];
+  for await (const batch of jsonLineBatches(file, { batchSize, chunkBytes, maxBytes, maxLineBytes })) {
     batches.push(batch.lines.length);
     lines.push(...batch.lines);
   }
-  return { batches, lines: plain(lines) };
+  return { batches, lines: plain(lines), raw: lines };
 }
 
 const BYTES = [0x61, 0x0a, 0x0a, 0x0d, 0x20, 0x09, 0xff, 0x7b, 0x7d];
@@ -99,5 +106,49 @@ describe('jsonLineBatches', () => {
       [1, '{"a":1}'],
       [2, '{"pa'],
     ]);
+  });
+
+  test('maxLineBytes: only lines too long to land are cut, to their head, with their full length', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...BYTES, 0x61, 0x61, 0x61), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 12 }),
+        async (bytes, chunkBytes, maxLineBytes) => {
+          const content = Buffer.from(bytes);
+          const file = path.join(dir, `m${fileNo++}.jsonl`);
+          fs.writeFileSync(file, content);
+          const whole = splitJsonLines(content);
+          const got = (await readAll(file, 5, chunkBytes, undefined, maxLineBytes)).raw;
+          expect(got.map((l) => [l.lineNo, l.byteOffset])).toEqual(
+            whole.map((l) => [l.lineNo, l.byteOffset]),
+          );
+          got.forEach((line, i) => {
+            const full = Buffer.from((whole[i] as JsonLine).bytes);
+            if (line.fullBytes === undefined) expect(Buffer.from(line.bytes).equals(full)).toBe(true);
+            else {
+              expect(line.fullBytes).toBe(full.length);
+              expect(full.length).toBeGreaterThan(maxLineBytes + 1);
+              expect(Buffer.from(line.bytes).equals(full.subarray(0, maxLineBytes + 1))).toBe(true);
+            }
+          });
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  test('maxLineBytes: a line of many chunks keeps its head only; a long blank line stays blank', async () => {
+    const long = `[${'{"eventId":"e"},'.repeat(10_000)}{}]`;
+    const content = Buffer.from(`{"a":1}\n${long}\r\n${' '.repeat(50_000)}\n{"b":2}`);
+    const file = path.join(dir, 'cut.jsonl');
+    fs.writeFileSync(file, content);
+    const { raw } = await readAll(file, 10, 1000, undefined, 100);
+    expect(raw.map((l) => [l.lineNo, l.byteOffset, l.bytes.length, l.fullBytes])).toEqual([
+      [1, 0, 7, undefined],
+      [2, 8, 101, long.length],
+      [4, 8 + long.length + 2 + 50_001, 7, undefined],
+    ]);
+    expect(Buffer.from((raw[1] as JsonLine).bytes).toString()).toBe(long.slice(0, 101));
   });
 });
