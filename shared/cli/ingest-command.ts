@@ -12,6 +12,7 @@
  * A gzip file is read decompressed, and its stream id is that of its content: the same events gzipped
  * or not land once.
  */
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { fileDigest, jsonLineBatches, unchangedSince } from '../ingest/json-lines-file.js';
 import { landPorts } from '../ingest/compose.js';
@@ -56,6 +57,7 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
     throw new UsageError(`--batch-size must be a positive integer`);
   // Two streaming passes (memory stays bounded whatever the file's size): the content's digest names
   // the stream, then the lines are landed batch by batch, reading no further than what was hashed.
+  await expectFile(values.from);
   const digest = await fileDigest(values.from);
   const streamId = `file-${digest.sha256.slice(0, 24)}`;
   const lake = ctx.openStore(values.lake ?? ctx.settings.LAKE_URL);
@@ -135,6 +137,19 @@ export async function ingestCommand(argv: string[], ctx: CliContext): Promise<nu
   if (reasons.length) console.log(`  rejections: ${reasons.map(([c, n]) => `${c} ${n}`).join(', ')}`);
   process.stderr.write(hint);
   return 0;
+}
+
+async function expectFile(path: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UsageError(`--from ${path}: no such file`);
+    throw err;
+  }
+  if (info.isDirectory())
+    throw new UsageError(`--from ${path} is a directory: give one JSON Lines file (plain or gzip)`);
 }
 
 function percent(part: number, whole: number): string {

@@ -115,9 +115,22 @@ export async function* jsonLineBatches(
   let droppedNonBlank = false;
   let lastByte = -1;
   let pending: JsonLine[] = [];
-  const take = (region: Buffer, offset: number) => {
-    nextLineNo = appendJsonLines(pending, region, nextLineNo, offset);
-  };
+  /**
+   * The lines of `region` into `pending`, yielding each batch as it fills: a chunk of tiny lines
+   * (4 M two-byte lines in 8 MB) never becomes millions of line objects at once.
+   */
+  function* take(region: Buffer, offset: number): Generator<JsonLineBatch> {
+    for (let at = 0; at <= region.length;) {
+      if (pending.length >= batchSize) {
+        yield { lines: pending, bytesRead };
+        pending = [];
+      }
+      const room = batchSize - pending.length;
+      const next = appendJsonLines(pending, region.subarray(at), nextLineNo, offset + at, room);
+      nextLineNo = next.nextLineNo;
+      at += next.rest;
+    }
+  }
   const extend = (part: Buffer) => {
     const room = cap - carryBytes;
     if (part.length <= room) {
@@ -163,7 +176,7 @@ export async function* jsonLineBatches(
       if (from <= lastNewline) {
         const region = data.subarray(from, lastNewline);
         const joined = carry.length ? Buffer.concat([...carry, region]) : region;
-        take(joined, carryOffset);
+        yield* take(joined, carryOffset);
         carryOffset += joined.length + 1;
       }
       [carry, carryBytes, lastByte] = [[], 0, -1];
@@ -176,7 +189,7 @@ export async function* jsonLineBatches(
     if (bytesRead >= maxBytes) break;
   }
   if (dropped > 0) closeCutLine();
-  else if (carry.length) take(Buffer.concat(carry), carryOffset);
+  else if (carry.length) yield* take(Buffer.concat(carry), carryOffset);
   for (let i = 0; i < pending.length; i += batchSize)
     yield { lines: pending.slice(i, i + batchSize), bytesRead };
 }

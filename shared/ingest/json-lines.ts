@@ -20,28 +20,34 @@ export function splitJsonLines(file: Buffer): JsonLine[] {
 
 /**
  * Appends the lines of `file` to `out`, placed in a larger file (json-lines-file.ts reads files in
- * chunks): the first line is numbered `firstLineNo` and offsets count from `baseOffset`. Returns the
- * number the line after the last would have (blank lines are counted, not appended).
+ * chunks): the first line is numbered `firstLineNo` and offsets count from `baseOffset`. Stops after
+ * `maxLines` appended lines. Returns the number the next line has (blank lines are counted, not
+ * appended) and where it starts in `file` (beyond its end when every line was taken).
  */
 export function appendJsonLines(
   out: JsonLine[],
   file: Buffer,
   firstLineNo: number,
   baseOffset: number,
-): number {
+  maxLines = Infinity,
+): { nextLineNo: number; rest: number } {
   let start = 0;
   let lineNo = firstLineNo - 1;
-  while (start <= file.length) {
+  let appended = 0;
+  while (start <= file.length && appended < maxLines) {
     let end = file.indexOf(0x0a, start);
     if (end === -1) end = file.length;
     lineNo++;
     let stop = end;
     if (stop > start && file[stop - 1] === 0x0d) stop--;
     const bytes = file.subarray(start, stop);
-    if (!isBlank(bytes)) out.push({ lineNo, byteOffset: baseOffset + start, bytes });
+    if (!isBlank(bytes)) {
+      out.push({ lineNo, byteOffset: baseOffset + start, bytes });
+      appended++;
+    }
     start = end + 1;
   }
-  return lineNo + 1;
+  return { nextLineNo: lineNo + 1, rest: start };
 }
 
 /** Only JSON whitespace (space, tab, CR): a stray CR left by a CRLF file's empty line is blank too. */

@@ -282,4 +282,14 @@ describe('lakehouse ingest', () => {
     expect(row?.reason_messages).toEqual([expect.stringContaining(`${array.length} bytes > limit 1000`)]);
     expect(Buffer.from(row?.raw_body as string, 'base64').toString()).toBe(array.slice(0, 1000));
   });
+
+  test('--from a directory or a missing file: a usage error naming it', async () => {
+    const dir = tmp();
+    await expect(ingestCommand(['--from', dir, '--lake', tmp()], ctx)).rejects.toThrow(
+      new RegExp(`--from ${dir} is a directory`),
+    );
+    await expect(
+      ingestCommand(['--from', path.join(dir, 'nope.jsonl'), '--lake', tmp()], ctx),
+    ).rejects.toThrow(/nope\.jsonl: no such file/);
+  });
 });
