@@ -7,11 +7,12 @@
  * so the same events gzipped or not, or gzipped at another level, are the same stream.
  *
  * A line that spans chunks is reassembled (its parts are concatenated once, when its end arrives, so
- * a very long line costs linear time). With `maxLineBytes` (the event size limit), no more than its
- * first maxLineBytes + 1 bytes are kept — the line is too large to land whatever follows — and the line
- * comes with `fullBytes`: a 4.5 GB file that is one JSON array on one line is quarantined as one
- * oversized body in bounded memory instead of exhausting it. The batches' line views point into the
- * chunk buffers, which stay alive as long as the caller holds the batch.
+ * a very long line costs linear time). With `maxLineBytes` (the event size limit), no more than the
+ * first maxLineBytes + 1 bytes of any line are kept — the line is too large to land whatever follows —
+ * and the line comes with `fullBytes`: a 4.5 GB file that is one JSON array on one line is quarantined
+ * as one oversized body in bounded memory instead of exhausting it. A batch ends at `batchSize` lines or
+ * once its lines hold `maxBatchBytes`, whichever comes first. The batches' line views point into the
+ * chunk buffers (a cut line's head is a copy), which stay alive as long as the caller holds the batch.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -93,8 +94,10 @@ export interface JsonLineBatchOptions {
   maxBytes?: number;
   /** Whether the file is gzip (as `fileDigest` found); default: read from its first bytes. */
   gzip?: boolean;
-  /** Keep at most this many bytes + 1 of a line that spans chunks (see above); default: all. */
+  /** Keep at most this many bytes + 1 of a line (see above); default: all. */
   maxLineBytes?: number;
+  /** End a batch once its lines hold this many bytes (default 64 MiB). */
+  maxBatchBytes?: number;
   chunkBytes?: number;
 }
 
@@ -104,6 +107,7 @@ export async function* jsonLineBatches(
 ): AsyncGenerator<JsonLineBatch> {
   const { batchSize, maxBytes = Number.MAX_SAFE_INTEGER, chunkBytes = 8 << 20 } = options;
   const cap = options.maxLineBytes === undefined ? Infinity : options.maxLineBytes + 1;
+  const maxBatchBytes = options.maxBatchBytes ?? 64 << 20;
   let bytesRead = 0;
   let nextLineNo = 1;
   /** The unfinished last line: the parts kept (at most `cap` bytes) and where it starts in the content. */
@@ -115,20 +119,39 @@ export async function* jsonLineBatches(
   let droppedNonBlank = false;
   let lastByte = -1;
   let pending: JsonLine[] = [];
+  let pendingBytes = 0;
+  const full = () => pending.length >= batchSize || pendingBytes >= maxBatchBytes;
+  function* flush(): Generator<JsonLineBatch> {
+    if (pending.length) yield { lines: pending, bytesRead };
+    [pending, pendingBytes] = [[], 0];
+  }
   /**
    * The lines of `region` into `pending`, yielding each batch as it fills: a chunk of tiny lines
    * (4 M two-byte lines in 8 MB) never becomes millions of line objects at once.
    */
   function* take(region: Buffer, offset: number): Generator<JsonLineBatch> {
     for (let at = 0; at <= region.length;) {
-      if (pending.length >= batchSize) {
-        yield { lines: pending, bytesRead };
-        pending = [];
-      }
-      const room = batchSize - pending.length;
-      const next = appendJsonLines(pending, region.subarray(at), nextLineNo, offset + at, room);
+      if (full()) yield* flush();
+      const before = pending.length;
+      const next = appendJsonLines(pending, region.subarray(at), nextLineNo, offset + at, batchSize - before);
       nextLineNo = next.nextLineNo;
       at += next.rest;
+      for (let i = before; i < pending.length; i++) {
+        const line = pending[i] as JsonLine;
+        if (line.bytes.length > cap)
+          pending[i] = {
+            ...line,
+            bytes: Buffer.from(line.bytes.subarray(0, cap)),
+            fullBytes: line.bytes.length,
+          };
+        pendingBytes += (pending[i] as JsonLine).bytes.length;
+        if (pendingBytes >= maxBatchBytes && i + 1 < pending.length) {
+          const rest = pending.splice(i + 1); // over the byte bound: they start the next batch
+          yield* flush();
+          pending = rest;
+          i = -1;
+        }
+      }
     }
   }
   const extend = (part: Buffer) => {
@@ -153,7 +176,10 @@ export async function* jsonLineBatches(
       fullBytes <= cap // only the trailing CR was dropped: the line is whole
         ? { lineNo: nextLineNo, byteOffset: carryOffset, bytes: head.subarray(0, fullBytes) }
         : { lineNo: nextLineNo, byteOffset: carryOffset, bytes: head, fullBytes };
-    if (droppedNonBlank || !isBlank(line.bytes)) pending.push(line);
+    if (droppedNonBlank || !isBlank(line.bytes)) {
+      pending.push(line);
+      pendingBytes += line.bytes.length;
+    }
     nextLineNo++;
     carryOffset += carryBytes + dropped + 1;
     [carry, carryBytes, dropped, droppedNonBlank, lastByte] = [[], 0, 0, false, -1];
@@ -181,15 +207,11 @@ export async function* jsonLineBatches(
       }
       [carry, carryBytes, lastByte] = [[], 0, -1];
       extend(data.subarray(lastNewline + 1));
-      let first = 0;
-      for (; pending.length - first >= batchSize; first += batchSize)
-        yield { lines: pending.slice(first, first + batchSize), bytesRead };
-      pending = pending.slice(first);
+      if (full()) yield* flush();
     }
     if (bytesRead >= maxBytes) break;
   }
   if (dropped > 0) closeCutLine();
   else if (carry.length) yield* take(Buffer.concat(carry), carryOffset);
-  for (let i = 0; i < pending.length; i += batchSize)
-    yield { lines: pending.slice(i, i + batchSize), bytesRead };
+  yield* flush();
 }

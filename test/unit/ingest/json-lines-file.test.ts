@@ -2,8 +2,8 @@
  * The streaming reader of `lakehouse ingest` yields exactly the lines `splitJsonLines` finds in the
  * whole file — same numbers, offsets and bytes — whatever the chunk size (lines and CRLFs cut across
  * chunks, no final newline), gzipped or not, in batches of the requested size; and it reads no further
- * than asked. With maxLineBytes, a line kept only in part is one too long to land anyway: its head is
- * its first maxLineBytes + 1 bytes and fullBytes its length.
+ * than asked. With maxLineBytes, exactly the lines too long to land are kept only in part: their first
+ * maxLineBytes + 1 bytes, with fullBytes their length. Batches end by line count or by bytes.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -31,14 +31,18 @@ async function readAll(
   chunkBytes: number,
   maxBytes?: number,
   maxLineBytes?: number,
+  maxBatchBytes?: number,
 ) {
   const batches: number[] = [];
+  const batchBytes: number[] = [];
   const lines: JsonLine[] = [];
-  for await (const batch of jsonLineBatches(file, { batchSize, chunkBytes, maxBytes, maxLineBytes })) {
+  const options = { batchSize, chunkBytes, maxBytes, maxLineBytes, maxBatchBytes };
+  for await (const batch of jsonLineBatches(file, options)) {
     batches.push(batch.lines.length);
+    batchBytes.push(batch.lines.reduce((n, l) => n + l.bytes.length, 0));
     lines.push(...batch.lines);
   }
-  return { batches, lines: plain(lines), raw: lines };
+  return { batches, batchBytes, lines: plain(lines), raw: lines };
 }
 
 const BYTES = [0x61, 0x0a, 0x0a, 0x0d, 0x20, 0x09, 0xff, 0x7b, 0x7d];
@@ -108,27 +112,40 @@ describe('jsonLineBatches', () => {
     ]);
   });
 
-  test('maxLineBytes: only lines too long to land are cut, to their head, with their full length', async () => {
+  test('maxLineBytes: exactly the lines too long to land are cut, to their head; maxBatchBytes ends batches', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.constantFrom(...BYTES, 0x61, 0x61, 0x61), { maxLength: 300 }),
         fc.integer({ min: 1, max: 40 }),
         fc.integer({ min: 0, max: 12 }),
-        async (bytes, chunkBytes, maxLineBytes) => {
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 60 }),
+        async (bytes, chunkBytes, maxLineBytes, batchSize, maxBatchBytes) => {
           const content = Buffer.from(bytes);
           const file = path.join(dir, `m${fileNo++}.jsonl`);
           fs.writeFileSync(file, content);
           const whole = splitJsonLines(content);
-          const got = (await readAll(file, 5, chunkBytes, undefined, maxLineBytes)).raw;
+          const read = await readAll(file, batchSize, chunkBytes, undefined, maxLineBytes, maxBatchBytes);
+          const got = read.raw;
+          // Every batch but the last is full by count or by bytes; none is over the count.
+          read.batches.forEach((n, b) => {
+            expect(n).toBeGreaterThanOrEqual(1);
+            expect(n).toBeLessThanOrEqual(batchSize);
+            if (b === read.batches.length - 1) return;
+            expect(n === batchSize || (read.batchBytes[b] as number) >= maxBatchBytes).toBe(true);
+            // Only its last line takes a batch to the byte bound or beyond.
+            const last = got[read.batches.slice(0, b + 1).reduce((x, y) => x + y, 0) - 1] as JsonLine;
+            expect((read.batchBytes[b] as number) - last.bytes.length).toBeLessThan(maxBatchBytes);
+          });
           expect(got.map((l) => [l.lineNo, l.byteOffset])).toEqual(
             whole.map((l) => [l.lineNo, l.byteOffset]),
           );
           got.forEach((line, i) => {
             const full = Buffer.from((whole[i] as JsonLine).bytes);
+            expect(line.fullBytes !== undefined).toBe(full.length > maxLineBytes + 1);
             if (line.fullBytes === undefined) expect(Buffer.from(line.bytes).equals(full)).toBe(true);
             else {
               expect(line.fullBytes).toBe(full.length);
-              expect(full.length).toBeGreaterThan(maxLineBytes + 1);
               expect(Buffer.from(line.bytes).equals(full.subarray(0, maxLineBytes + 1))).toBe(true);
             }
           });
