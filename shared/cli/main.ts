@@ -19,7 +19,7 @@ Commands:
   table scan|history|files|stats <table-url>   inspect a Delta table (see: lakehouse table --help)
   table compact|checkpoint|vacuum <table-url>   maintain a Delta table
   simulate --seed N --stores N --events N --out DIR   generate POS traffic, master data and history
-  ingest --from events.jsonl --lake URL         land events in Bronze exactly once (same path as Event Hubs)
+  ingest --from FILE|DIR [--from …] --lake URL  land events in Bronze exactly once (same path as Event Hubs)
   quarantine summary|export [--reason CODES]    what was quarantined, and its bodies back for replay
   dq validate --suite suite.json <table-url>    Great Expectations-shaped validation result as JSON
   run                                           the local pipeline (what \`npm start\` runs)

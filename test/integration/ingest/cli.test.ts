@@ -182,13 +182,13 @@ describe('lakehouse ingest', () => {
     const bodies = simulatePosTraffic({ seed: 8, stores: 2, events: 30 }).events.map((e) => e.body);
     fs.writeFileSync(file, bodies.join('\n') + '\n');
     let appended = false;
-    // The lake store appends to the file on its first call, i.e. after the digest, mid-landing.
+    // The lake store appends to the file when it first writes, i.e. after the digest, mid-landing.
     const growing = {
       ...ctx,
       openStore: (url: string) =>
         new Proxy(ctx.openStore(url), {
           get(target, key) {
-            if (!appended) {
+            if (!appended && (key === 'put' || key === 'putIfAbsent')) {
               appended = true;
               fs.appendFileSync(file, `${bodies[0]}\n`);
             }
@@ -283,13 +283,39 @@ describe('lakehouse ingest', () => {
     expect(Buffer.from(row?.raw_body as string, 'base64').toString()).toBe(array.slice(0, 1000));
   });
 
-  test('--from a directory or a missing file: a usage error naming it', async () => {
+  test('--from repeated and folders: each file lands once as its own stream; a copy lands nothing', async () => {
+    const logs: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((m: string) => void logs.push(m));
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const dir = tmp();
-    await expect(ingestCommand(['--from', dir, '--lake', tmp()], ctx)).rejects.toThrow(
-      new RegExp(`--from ${dir} is a directory`),
+    const day = (seed: number) =>
+      simulatePosTraffic({ seed, stores: 2, events: 40 }).events.map((e) => e.body);
+    fs.writeFileSync(path.join(dir, '2026-11-17.jsonl'), day(1).join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, '2026-11-18.ndjson.gz'), gzipSync(day(2).join('\n') + '\n'));
+    fs.writeFileSync(path.join(dir, 'README.txt'), 'not events');
+    const copy = path.join(tmp(), 'copy.jsonl');
+    fs.copyFileSync(path.join(dir, '2026-11-17.jsonl'), copy);
+    const lake = tmp();
+    expect(await ingestCommand(['--from', dir, '--from', copy, '--lake', lake, '--json'], ctx)).toBe(0);
+    const summaries = logs.map(
+      (l) => JSON.parse(l) as { file: string; lines: number; landed: number; replayed: number },
+    );
+    expect(summaries.map((s) => path.basename(s.file))).toEqual([
+      '2026-11-17.jsonl',
+      '2026-11-18.ndjson.gz',
+      'copy.jsonl',
+    ]);
+    expect(summaries[0]?.lines).toBe(day(1).length);
+    expect(summaries[1]?.lines).toBe(day(2).length);
+    expect(summaries[2]).toMatchObject({ landed: 0, replayed: day(1).length });
+    const bronze = await rowsOf(prefixed(new LocalFsStore(lake), 'bronze/pos_events'));
+    expect(bronze.length).toBe((summaries[0]?.landed ?? 0) + (summaries[1]?.landed ?? 0));
+
+    await expect(ingestCommand(['--from', tmp(), '--lake', tmp()], ctx)).rejects.toThrow(
+      /no \.jsonl, \.ndjson or \.json files/,
     );
     await expect(
       ingestCommand(['--from', path.join(dir, 'nope.jsonl'), '--lake', tmp()], ctx),
-    ).rejects.toThrow(/nope\.jsonl: no such file/);
+    ).rejects.toThrow(/nope\.jsonl: no such file or folder/);
   });
 });
