@@ -79,6 +79,7 @@ export async function quarantineCommand(argv: string[], ctx: CliContext): Promis
   const since = values.since === undefined ? -Infinity : dayOf(values.since, '--since');
   const until = values.until === undefined ? Infinity : dayOf(values.until, '--until');
   const reasons = values.reason ? new Set(values.reason.split(',').map((r) => r.trim())) : undefined;
+  if (verb === 'export' && !values.out) throw new UsageError(`export needs --out FILE\n\n${HELP}`);
   const lakeUrl = values.lake ?? ctx.settings.LAKE_URL;
   const table = prefixed(ctx.openStore(lakeUrl), QUARANTINE_TABLE);
 
@@ -103,8 +104,7 @@ export async function quarantineCommand(argv: string[], ctx: CliContext): Promis
   };
 
   if (verb === 'summary') return summary(rows(), values.json, lakeUrl);
-  if (!values.out) throw new UsageError(`export needs --out FILE\n\n${HELP}`);
-  return exportBodies(rows(), values.out);
+  return exportBodies(rows(), values.out as string);
 }
 
 async function summary(rows: AsyncGenerator<Row>, json: boolean, lakeUrl: string): Promise<number> {
