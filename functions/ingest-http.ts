@@ -2,7 +2,9 @@
  * `POST /api/events` → Bronze, through the same landing use case as the Event Hub trigger.
  * Body: one event, a JSON array of events, or NDJSON, optionally gzip/deflate/br Content-Encoding; at
  * most INGEST_MAX_HTTP_BODY_BYTES, compressed or not (413 above, 415 for another encoding, 400 when
- * unparseable). Answers 202 with counts and every rejection with its reason codes.
+ * unparseable), and at most INGEST_MAX_HTTP_EVENTS events (413 above). Answers 202 with counts, the
+ * request id (quarantine rows carry it as request_id) and the first REJECTIONS_LISTED rejections with
+ * their reason codes (`rejectionsOmitted` counts the rest: the answer stays small whatever the body).
  *
  * Idempotency by eventId: HTTP has no stream position, so there is no txn watermark. Within a request
  * a repeated eventId lands once; across requests (client retries) Bronze may hold the same eventId more
@@ -35,6 +37,11 @@ export async function ingestHttpHandler(
   }
   const split = splitHttpBody(text);
   if (!split.ok) return problem(400, split.message);
+  if (split.events.length > settings.INGEST_MAX_HTTP_EVENTS)
+    return problem(
+      413,
+      `${split.events.length} events in one request, more than ${settings.INGEST_MAX_HTTP_EVENTS}: send them in smaller requests`,
+    );
   const { unique, duplicates } = dedupeByEventId(split.events, split.eventIds);
   try {
     const result = await landBatch(
@@ -42,11 +49,12 @@ export async function ingestHttpHandler(
       unique.map((u) => u.event),
       { source: 'http', requestId: context.invocationId },
     );
-    const rejections = result.outcomes.flatMap((o) =>
-      o.status === 'quarantined'
-        ? [{ index: unique[o.index]?.index ?? o.index, eventId: o.eventId, reasons: o.reasons }]
-        : [],
-    );
+    const rejections = [];
+    for (const o of result.outcomes) {
+      if (o.status !== 'quarantined') continue;
+      if (rejections.length === REJECTIONS_LISTED) break;
+      rejections.push({ index: unique[o.index]?.index ?? o.index, eventId: o.eventId, reasons: o.reasons });
+    }
     return {
       status: 202,
       jsonBody: {
@@ -54,7 +62,11 @@ export async function ingestHttpHandler(
         accepted: result.landed,
         rejected: result.quarantined,
         duplicates,
+        requestId: context.invocationId,
         rejections,
+        ...(result.quarantined > rejections.length
+          ? { rejectionsOmitted: result.quarantined - rejections.length }
+          : {}),
       },
     };
   } catch (err) {
@@ -62,6 +74,9 @@ export async function ingestHttpHandler(
     return problem(503, 'the lake is unavailable; retry later (the request is idempotent by eventId)');
   }
 }
+
+/** Rejections listed in a 202 answer; the quarantine table has them all (request_id = requestId). */
+export const REJECTIONS_LISTED = 100;
 
 /** Drops later events of the request whose eventId was already seen in it. */
 function dedupeByEventId(

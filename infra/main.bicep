@@ -247,6 +247,7 @@ var ingestAppSettings = {
   POS_EVENTHUB_CONSUMER_GROUP: eventHubs.outputs.consumerGroupName
   INGEST_MAX_EVENT_BYTES: '262144'
   INGEST_MAX_HTTP_BODY_BYTES: '4194304'
+  INGEST_MAX_HTTP_EVENTS: '10000'
   INGEST_FUTURE_TOLERANCE_SECONDS: '300'
   INGEST_MAX_EVENT_AGE_DAYS: '400'
   PSEUDONYMIZATION_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.pseudonymizationKeySecretUri})'

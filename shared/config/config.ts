@@ -23,6 +23,8 @@ const baseSchema = z.object({
   /** Largest accepted event body (bytes) and HTTP request body (bytes). */
   INGEST_MAX_EVENT_BYTES: z.coerce.number().int().positive().default(262_144),
   INGEST_MAX_HTTP_BODY_BYTES: z.coerce.number().int().positive().default(4_194_304),
+  /** Most events in one HTTP request (a 4 MB body of tiny bad lines would otherwise be 2 M events). */
+  INGEST_MAX_HTTP_EVENTS: z.coerce.number().int().positive().default(10_000),
   /** occurredAt window relative to the enqueued (or ingest) time. */
   INGEST_FUTURE_TOLERANCE_SECONDS: z.coerce.number().int().nonnegative().default(300),
   INGEST_MAX_EVENT_AGE_DAYS: z.coerce.number().int().positive().default(400),

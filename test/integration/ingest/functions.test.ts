@@ -143,6 +143,42 @@ describe('POST /api/events', () => {
     });
   });
 
+  test('many rejections: counts exact, the first 100 listed, the rest counted; all in quarantine under the request id', async () => {
+    const lines = Array.from({ length: 250 }, (_, i) =>
+      i % 50 === 0 ? JSON.stringify(validEvent()) : String(i),
+    );
+    const res = await post(lines.join('\n'));
+    expect(res.status).toBe(202);
+    const answer = res.jsonBody as { rejections: { index: number }[]; requestId: string } & Record<
+      string,
+      unknown
+    >;
+    expect(answer).toMatchObject({
+      received: 250,
+      accepted: 5,
+      rejected: 245,
+      rejectionsOmitted: 145,
+      requestId: 'req-1',
+    });
+    expect(answer.rejections).toHaveLength(100);
+    expect(answer.rejections.map((r) => r.index).slice(0, 3)).toEqual([1, 2, 3]);
+    const quarantined = await rowsOf(ports.quarantine);
+    expect(quarantined).toHaveLength(245);
+    expect(new Set(quarantined.map((r) => r.request_id))).toEqual(new Set(['req-1']));
+    // Up to 100 rejections: all listed, nothing omitted.
+    const few = await post([JSON.stringify(validEvent()), 'x'].join('\n'));
+    expect(few.jsonBody).not.toHaveProperty('rejectionsOmitted');
+  });
+
+  test('more events than INGEST_MAX_HTTP_EVENTS → 413, nothing lands', async () => {
+    setIngestRuntime({ settings: loadSettings({ INGEST_MAX_HTTP_EVENTS: '3' }), ports });
+    const res = await post(['1', '2', '3', '4'].join('\n'));
+    expect(res.status).toBe(413);
+    expect((res.jsonBody as { error: string }).error).toMatch(/4 events in one request, more than 3/);
+    expect(await rowsOf(ports.quarantine)).toHaveLength(0);
+    expect((await post(['1', '2', '3'].join('\n'))).status).toBe(202);
+  });
+
   test('oversize → 413, unparseable → 400', async () => {
     expect((await post('x'.repeat(30_000))).status).toBe(413);
     expect((await post('{}', { 'content-length': '999999' })).status).toBe(413);
