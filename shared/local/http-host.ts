@@ -34,7 +34,12 @@ export interface HttpHostOptions {
   routePrefix?: string;
   extraHandlers?: ExtraHandler[];
   onError?: (fn: string, error: unknown) => void;
+  /** Larger request bodies get 413 before any function runs (default: the Functions host's 100 MB). */
+  maxRequestBodyBytes?: number;
 }
+
+/** The Functions host's request body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT), 100 MB by default. */
+export const HOST_MAX_REQUEST_BODY_BYTES = 104_857_600;
 
 export interface HttpHost {
   baseUrl: string;
@@ -56,8 +61,15 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     });
   });
 
+  const maxBody = options.maxRequestBodyBytes ?? HOST_MAX_REQUEST_BODY_BYTES;
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
+    const body = await readBody(request, maxBody);
+    if (body === undefined) {
+      // Like the Functions host: refused unread, the connection closed after the answer.
+      response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      response.end(`request body larger than ${maxBody} bytes\n`, () => request.destroy());
+      return;
+    }
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
     for (const extra of options.extraHandlers ?? []) {
       if (await extra(request, body, response)) return;
@@ -163,9 +175,16 @@ export function reply(
   response.end(JSON.stringify(json));
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
+/** The request body, or undefined once it (or its declared length) passes `limit` bytes. */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  if (Number(request.headers['content-length'] ?? 0) > limit) return undefined;
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 

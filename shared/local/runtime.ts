@@ -92,6 +92,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       port: options.port ?? 7071,
       routePrefix: host.routePrefix,
       extraHandlers: [durableHttpHandler(engine, keys, clientData)],
+      ...(Number(settings.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT) > 0
+        ? { maxRequestBodyBytes: Number(settings.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT) }
+        : {}),
       onError: (fn, error) =>
         log(`[${fn}] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     });

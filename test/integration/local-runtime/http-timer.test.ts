@@ -10,7 +10,7 @@ const timerCalls = recorder<TimerCall>('timerCalls');
 
 const entry = new URL('../../fixtures/apps/http-timer-app.ts', import.meta.url).pathname;
 const keys = { functionKey: 'fn-key', masterKey: 'master-key', systemKey: 'system-key' };
-const settings = { NIGHTLY_SCHEDULE: '0 0 2 * * *' };
+const settings = { NIGHTLY_SCHEDULE: '0 0 2 * * *', FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '100000' };
 
 describe('local runtime: HTTP and timers', () => {
   let azurite: Azurite;
@@ -76,6 +76,25 @@ describe('local runtime: HTTP and timers', () => {
     const admin = `${runtime.baseUrl}/api/admin/ping`;
     expect((await fetch(`${admin}?code=fn-key`)).status).toBe(401);
     expect(await (await fetch(`${admin}?code=master-key`)).text()).toBe('pong');
+  });
+
+  it('refuses request bodies over the host limit with 413 before any function runs, as the Functions host does', async () => {
+    const url = `${runtime.baseUrl}/api/echo?code=fn-key`;
+    const fits = await fetch(url, { method: 'POST', body: 'x'.repeat(100_000) });
+    expect(fits.status).toBe(201);
+    expect((await fits.text()).length).toBe(100_000);
+    const over = await fetch(url, { method: 'POST', body: 'x'.repeat(100_001) });
+    expect(over.status).toBe(413);
+    expect(await over.text()).toMatch(/larger than 100000 bytes/);
+    // Streamed without a length: cut off once past the limit.
+    const chunks = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 30; i++) controller.enqueue(new TextEncoder().encode('y'.repeat(10_000)));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(url, { method: 'POST', body: chunks, duplex: 'half' });
+    expect(streamed.status).toBe(413);
   });
 
   it('fires timers on their NCRONTAB schedule on the virtual clock, runOnStartup once, %Setting% resolved', async () => {
