@@ -108,7 +108,8 @@ export async function quarantineCommand(argv: string[], ctx: CliContext): Promis
 }
 
 async function summary(rows: AsyncGenerator<Row>, json: boolean, lakeUrl: string): Promise<number> {
-  const byReason = new Map<string, ReasonSummary & { first: bigint; last: bigint }>();
+  type Tally = Omit<ReasonSummary, 'firstIngestTime' | 'lastIngestTime'> & { first: bigint; last: bigint };
+  const byReason = new Map<string, Tally>();
   let events = 0;
   for await (const row of rows) {
     events++;
@@ -118,17 +119,7 @@ async function summary(rows: AsyncGenerator<Row>, json: boolean, lakeUrl: string
     codes.forEach((code, i) => {
       let s = byReason.get(code);
       if (!s) {
-        const example = messages[i] ?? '';
-        s = {
-          reason: code,
-          events: 0,
-          sources: {},
-          firstIngestTime: '',
-          lastIngestTime: '',
-          example,
-          first: at,
-          last: at,
-        };
+        s = { reason: code, events: 0, sources: {}, example: messages[i] ?? '', first: at, last: at };
         byReason.set(code, s);
       }
       if (codes.indexOf(code) !== i) return; // a code repeated within one event counts once

@@ -40,9 +40,11 @@ export function replayLine(row: Row): ReplayLine {
   return { ok: true, bytes: oneLine };
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 function isJson(bytes: Buffer): boolean {
   try {
-    JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    JSON.parse(strictUtf8.decode(bytes));
     return true;
   } catch {
     return false;

